@@ -1,0 +1,43 @@
+// Jest in CommonJS mode; @swc/jest compiles our TypeScript and the ESM-only @nestjs packages (see STACK notes).
+const swcTs = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+const swcJs = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'ecmascript' }, keepClassNames: true, target: 'es2022' }, module: { type: 'commonjs' } },
+];
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras)/)'],
+  moduleNameMapper: { '^@app/(config|database|redis|common|testing)$': '<rootDir>/libs/$1/src' },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/test/global-setup.mjs',
+  maxWorkers: 2,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/apps/**/test/**/*.e2e-spec.ts', '<rootDir>/libs/**/*.int-spec.ts'],
+      testTimeout: 30000,
+    },
+  ],
+};

@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { MetricsService } from './metrics/metrics.service';
+import { createValidationPipe } from './validation/validation.pipe';
+
+/** Cross-cutting providers. Registered as APP_* providers so that tests importing the app get exactly these. */
+@Global()
+@Module({
+  providers: [
+    MetricsService,
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+  exports: [MetricsService],
+})
+export class CommonModule {}

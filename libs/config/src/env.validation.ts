@@ -1,0 +1,192 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** The secret shipped in .env.example: fine on a laptop, refused in production. */
+export const EXAMPLE_JWT_SECRET = 'change-me-local-development-secret-0123456789abcdef';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value; // left as a string so that @IsBoolean names the variable
+};
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads, with its default. Validated once at boot:
+ * a bad or missing value stops the process with a message naming the variable.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** postgres://user:pass@host:port/db — unset means embedded PGlite (single instance only). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** redis://host:port/db — unset means an in-process store (single instance only). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix for every Redis key, so that several deployments (or test workers) can share one Redis. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_:.-]*$/, { message: 'REDIS_KEY_PREFIX may hold letters, digits and _ : . - only' })
+  REDIS_KEY_PREFIX = 'uma:';
+
+  /** Where embedded mode keeps its PGlite data. */
+  @IsString()
+  EMBEDDED_DATA_DIR = '.data/pglite';
+
+  /** Embedded mode is refused in production unless this is true. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALLOW_EMBEDDED_IN_PRODUCTION = false;
+
+  /** HS256 key, at least 32 bytes. */
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters (256 bits)' })
+  JWT_SECRET = EXAMPLE_JWT_SECRET;
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'user-management-api';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'user-management-api';
+
+  /** Access token lifetime in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Secure cookies; turn off only for plain-http local development. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  COOKIE_SECURE = true;
+
+  /** Comma-separated allow-list of browser origins (credentials allowed). Empty: no cross-origin access. */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{3,50}$/, { message: 'ADMIN_USERNAME must be 3-50 characters of A-Z a-z 0-9 _ . -' })
+  ADMIN_USERNAME?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  @MaxLength(128, { message: 'ADMIN_PASSWORD must be at most 128 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Run pending migrations on start (under a Postgres advisory lock). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  RUN_MIGRATIONS = true;
+
+  /** Largest accepted request body, in bytes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 100 * 1024;
+
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+}
+
+/** Every variable name the service reads (the optional ones have no default, so they are listed here). */
+export const ENV_VARIABLE_NAMES: string[] = [
+  ...new Set([
+    ...Object.keys(new EnvironmentVariables()),
+    'DATABASE_URL',
+    'REDIS_URL',
+    'ADMIN_USERNAME',
+    'ADMIN_EMAIL',
+    'ADMIN_PASSWORD',
+  ]),
+];
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Validates process.env (or any record) and returns typed, defaulted values; throws naming each bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const relevant = Object.fromEntries(
+    Object.entries(raw).filter(([key, value]) => ENV_VARIABLE_NAMES.includes(key) && value !== undefined),
+  );
+  const env = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
+  );
+
+  if (env.NODE_ENV === 'production' && env.JWT_SECRET === EXAMPLE_JWT_SECRET) {
+    problems.push('JWT_SECRET: the example secret is refused when NODE_ENV=production; set a random value of 32+ bytes');
+  }
+  const embedded = !env.DATABASE_URL || !env.REDIS_URL;
+  if (env.NODE_ENV === 'production' && embedded && !env.ALLOW_EMBEDDED_IN_PRODUCTION) {
+    const missing = [!env.DATABASE_URL && 'DATABASE_URL', !env.REDIS_URL && 'REDIS_URL'].filter(Boolean).join(' and ');
+    problems.push(
+      `${missing}: required when NODE_ENV=production (embedded mode is single-instance only; set ALLOW_EMBEDDED_IN_PRODUCTION=true to accept that)`,
+    );
+  }
+  const admin = [env.ADMIN_USERNAME, env.ADMIN_EMAIL, env.ADMIN_PASSWORD];
+  if (admin.some(Boolean) && !admin.every(Boolean)) {
+    problems.push('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD: set all three to seed an admin, or none');
+  }
+  if (problems.length) throw new ConfigValidationError(problems);
+  return env;
+}

@@ -1,0 +1,70 @@
+import { Logger } from '@nestjs/common';
+import { Redis, RedisOptions } from 'ioredis';
+import { KeyValueStore } from './key-value.store';
+
+/**
+ * ioredis options that fail a command in well under a second when Redis is down or hung, and reconnect
+ * shortly after it returns (ioredis' defaults wait ~73 s, or forever on a hung server).
+ */
+export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: true,
+  connectTimeout: 2000,
+  commandTimeout: 1000,
+  retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+  lazyConnect: false,
+};
+
+// Atomic "increment and start the window on first hit": one round trip, no race between INCR and PEXPIRE.
+const INCREMENT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+return {count, ttl}`;
+
+export class RedisKeyValueStore extends KeyValueStore {
+  readonly shared = true;
+  private readonly logger = new Logger('Redis');
+  private lastErrorLoggedAt = 0;
+
+  constructor(readonly client: Redis) {
+    super();
+    // Without a listener ioredis prints every reconnect failure; log at most one line every 10 s instead.
+    client.on('error', (error: Error) => {
+      if (Date.now() - this.lastErrorLoggedAt > 10_000) {
+        this.lastErrorLoggedAt = Date.now();
+        this.logger.warn(`redis unavailable: ${error.message}`);
+      }
+    });
+  }
+
+  static connect(url: string, keyPrefix: string): RedisKeyValueStore {
+    return new RedisKeyValueStore(new Redis(url, { ...FAIL_FAST_REDIS_OPTIONS, keyPrefix }));
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async del(...keys: string[]): Promise<void> {
+    if (keys.length) await this.client.del(...keys);
+  }
+
+  async increment(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }> {
+    const [count, ttlMs] = (await this.client.eval(INCREMENT_SCRIPT, 1, key, String(windowMs))) as [number, number];
+    return { count, ttlMs };
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  /** After the HTTP server has drained (onModuleDestroy would cut in-flight requests off). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

@@ -1,0 +1,22 @@
+import { AppConfig } from '@app/config';
+import { Global, Module } from '@nestjs/common';
+import { KeyValueStore } from './key-value.store';
+import { MemoryKeyValueStore } from './memory-key-value.store';
+import { RedisKeyValueStore } from './redis-key-value.store';
+
+/** Provides the KeyValueStore: Redis when REDIS_URL is set, otherwise the in-process store. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: KeyValueStore,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): KeyValueStore =>
+        config.redis.url
+          ? RedisKeyValueStore.connect(config.redis.url, config.redis.keyPrefix)
+          : new MemoryKeyValueStore(),
+    },
+  ],
+  exports: [KeyValueStore],
+})
+export class RedisModule {}

@@ -1,0 +1,40 @@
+// Runs once before every Jest run: checks that the real PostgreSQL and Redis are up (stopping at once with
+// instructions when not) and creates a fresh database per Jest worker, so tests never touch a running
+// instance's data and workers never see each other's rows.
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { testDatabaseNames, TEST_PG_ADMIN_URL, TEST_REDIS_URL } from './test-env.mjs';
+
+const HOW_TO_START = `
+  PostgreSQL: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start
+  Redis:      redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
+  (or point TEST_PG_ADMIN_URL / TEST_REDIS_URL at running servers)`;
+
+export default async function globalSetup(globalConfig) {
+  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`The tests need a real PostgreSQL at ${TEST_PG_ADMIN_URL} (${error.message}). Start it:${HOW_TO_START}`);
+  }
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    await admin.end();
+    throw new Error(`The tests need a real Redis at ${TEST_REDIS_URL} (${error.message}). Start it:${HOW_TO_START}`);
+  } finally {
+    redis.disconnect();
+  }
+
+  try {
+    const workers = Math.max(1, globalConfig.maxWorkers ?? 1);
+    for (const name of testDatabaseNames(workers)) {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
