@@ -15,9 +15,16 @@ export default async function globalSetup(globalConfig) {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`The tests need a real PostgreSQL at ${TEST_PG_ADMIN_URL} (${error.message}). Start it:${HOW_TO_START}`);
+    throw new Error(
+      `The tests need a real PostgreSQL at ${TEST_PG_ADMIN_URL} (${error.message}). Start it:${HOW_TO_START}`,
+    );
   }
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();

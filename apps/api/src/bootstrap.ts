@@ -10,16 +10,19 @@ import {
   requestIdFrom,
 } from '@app/common';
 import { AppConfig } from '@app/config';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
-import { API_PREFIX, setupSwagger } from './swagger';
+import { API_PREFIX, API_PREFIX_EXCLUDES, setupSwagger } from './swagger';
 
 export interface CreateAppOptions {
   /** Where log lines go (tests capture them); stdout, asynchronously, by default. */
   logDestination?: DestinationStream;
+  /** Extra modules wired beside AppModule (tests add probe routes this way). */
+  imports?: Type[];
 }
 
 export interface CreatedApp {
@@ -43,7 +46,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.imports), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
@@ -69,7 +72,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     exposedHeaders: ['x-request-id', 'x-process-time-ms', 'retry-after'],
     maxAge: 600,
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: API_PREFIX_EXCLUDES });
   setupSwagger(app);
   return { app, logger };
 }

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const { app, logger } = await createApp(config);
   if (config.isEmbedded) {
     const parts = [!config.database.url && 'PGlite database', !config.redis.url && 'in-process cache'].filter(Boolean);
-    logger.warn(`embedded mode: single instance only (${parts.join(' + ')}; set DATABASE_URL and REDIS_URL for real servers)`);
+    logger.warn(
+      `embedded mode: single instance only (${parts.join(' + ')}; set DATABASE_URL and REDIS_URL for real servers)`,
+    );
   }
 
   // Our own SIGTERM/SIGINT handling (not enableShutdownHooks, which re-raises the signal): stop accepting,

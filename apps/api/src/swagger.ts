@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 export const API_PREFIX = 'api/v1';
+/** Operational routes stay at the root, where probes and scrapers expect them. */
+export const API_PREFIX_EXCLUDES = ['health', 'health/ready', 'metrics'];
 
 /** The OpenAPI document of the app as wired (used by /docs, /openapi.json and `npm run openapi`). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

@@ -32,7 +32,11 @@ describe('AppConfig', () => {
   });
 
   it('parses lists and booleans', () => {
-    const sut = AppConfig.fromEnv({ ...valid, CORS_ORIGINS: 'https://a.example, https://b.example,', COOKIE_SECURE: 'false' });
+    const sut = AppConfig.fromEnv({
+      ...valid,
+      CORS_ORIGINS: 'https://a.example, https://b.example,',
+      COOKIE_SECURE: 'false',
+    });
     expect(sut.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(sut.http.cookieSecure).toBe(false);
   });
@@ -50,7 +54,13 @@ describe('AppConfig', () => {
     ['NODE_ENV', 'staging'],
     ['ADMIN_EMAIL', 'not-an-email'],
   ])('names %s when it is %j', (name, value) => {
-    const problems = problemsOf({ ...valid, ADMIN_USERNAME: 'admin', ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'long enough pw', [name]: value });
+    const problems = problemsOf({
+      ...valid,
+      ADMIN_USERNAME: 'admin',
+      ADMIN_EMAIL: 'a@b.co',
+      ADMIN_PASSWORD: 'long enough pw',
+      [name]: value,
+    });
     expect(problems.some((p) => p.startsWith(name))).toBe(true);
   });
 
@@ -76,7 +86,12 @@ describe('AppConfig', () => {
 
   it('seeds an admin only when all three ADMIN_ variables are set', () => {
     expect(problemsOf({ ...valid, ADMIN_USERNAME: 'root' })).toEqual([expect.stringContaining('set all three')]);
-    const sut = AppConfig.fromEnv({ ...valid, ADMIN_USERNAME: 'root', ADMIN_EMAIL: 'r@x.io', ADMIN_PASSWORD: 'a long password' });
+    const sut = AppConfig.fromEnv({
+      ...valid,
+      ADMIN_USERNAME: 'root',
+      ADMIN_EMAIL: 'r@x.io',
+      ADMIN_PASSWORD: 'a long password',
+    });
     expect(sut.adminSeed).toEqual({ username: 'root', email: 'r@x.io', password: 'a long password' });
   });
 

@@ -91,8 +91,13 @@ export class AppConfig {
 
   /** process.env, after loading `.env` from the working directory when present (real variables win). */
   static load(): AppConfig {
+    AppConfig.loadDotEnv();
+    return AppConfig.fromEnv(process.env);
+  }
+
+  /** Loads `.env` from the working directory into process.env, when present; real variables win. */
+  static loadDotEnv(): void {
     const dotenv = resolve(process.cwd(), '.env');
     if (existsSync(dotenv)) process.loadEnvFile(dotenv);
-    return AppConfig.fromEnv(process.env);
   }
 }

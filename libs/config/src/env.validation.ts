@@ -174,7 +174,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   );
 
   if (env.NODE_ENV === 'production' && env.JWT_SECRET === EXAMPLE_JWT_SECRET) {
-    problems.push('JWT_SECRET: the example secret is refused when NODE_ENV=production; set a random value of 32+ bytes');
+    problems.push(
+      'JWT_SECRET: the example secret is refused when NODE_ENV=production; set a random value of 32+ bytes',
+    );
   }
   const embedded = !env.DATABASE_URL || !env.REDIS_URL;
   if (env.NODE_ENV === 'production' && embedded && !env.ALLOW_EMBEDDED_IN_PRODUCTION) {

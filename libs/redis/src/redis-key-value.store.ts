@@ -12,7 +12,8 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
   connectTimeout: 2000,
   commandTimeout: 1000,
   retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
-  lazyConnect: false,
+  // ioredis arms this timer even for an already-closed socket, which then keeps the process alive for it.
+  disconnectTimeout: 500,
 };
 
 // Atomic "increment and start the window on first hit": one round trip, no race between INCR and PEXPIRE.
@@ -65,6 +66,8 @@ export class RedisKeyValueStore extends KeyValueStore {
 
   /** After the HTTP server has drained (onModuleDestroy would cut in-flight requests off). */
   async onApplicationShutdown(): Promise<void> {
+    // QUIT waits for a connection; when Redis is unreachable there is nothing to flush, so just drop it.
+    if (this.client.status !== 'ready') return this.client.disconnect();
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }

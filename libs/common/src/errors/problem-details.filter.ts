@@ -68,12 +68,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         extensions: exception.extensions,
       };
     }
+    // Nest wraps Fastify's request errors (body parsing, media type) in an HttpException with the cause attached.
+    const fastify = this.fastifyError(exception instanceof HttpException ? exception.cause : exception);
+    if (fastify) return { ...fastify, code: defaultCodeFor(fastify.status), title: statusTitle(fastify.status) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return { status, code: defaultCodeFor(status), title: statusTitle(status), detail: this.httpDetail(exception, status) };
+      return {
+        status,
+        code: defaultCodeFor(status),
+        title: statusTitle(status),
+        detail: this.httpDetail(exception, status),
+      };
     }
-    const fastify = this.fastifyError(exception);
-    if (fastify) return { ...fastify, code: defaultCodeFor(fastify.status), title: statusTitle(fastify.status) };
     return { status: 500, code: 'internal_error', title: statusTitle(500), detail: 'An unexpected error occurred.' };
   }
 

@@ -76,8 +76,9 @@ export class PinoNestLogger implements LoggerService {
     // Nest passes the context (a class name) last; an error's stack, when present, just before it.
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
     if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
-      const { msg, ...fields } = message as { msg?: string };
-      this.logger[level]({ context, ...fields }, msg ?? '');
+      // logger.error({ err, request_id }, 'what happened') — fields first, message after, as in pino.
+      const text = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : '';
+      this.logger[level]({ context, ...message }, text);
       return;
     }
     if (message instanceof Error) {

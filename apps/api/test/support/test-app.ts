@@ -1,0 +1,37 @@
+import { AppConfig } from '@app/config';
+import { testEnv } from '@app/testing';
+import type { Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Writable } from 'node:stream';
+import { createApp } from '../../src/bootstrap';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** The Node http.Server, for supertest. */
+  server: NestFastifyApplication['getHttpServer'] extends () => infer S ? S : never;
+  /** Every log line written so far, parsed. */
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real app (createApp, as main.ts does) against this worker's PostgreSQL database and Redis prefix.
+ * `env` overrides variables; `imports` adds test-only modules (probe routes).
+ */
+export async function startTestApp(
+  options: { env?: Record<string, string | undefined>; imports?: Type[] } = {},
+): Promise<TestApp> {
+  const config = AppConfig.fromEnv(testEnv({ LOG_LEVEL: 'info', ...options.env }));
+  const logs: Record<string, unknown>[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const { app } = await createApp(config, { logDestination, imports: options.imports });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, config, server: app.getHttpServer(), logs, close: () => app.close() };
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { AppConfig, ConfigValidationError } from '@app/config';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CliModule } from './cli.module';
+import { COMMANDS } from './commands';
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(60)} ${c.summary}`);
+  return `usage: npm run cli -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(name && name !== 'help' ? `unknown command: ${name}\n\n${usage()}` : usage());
+    return name && name !== 'help' ? 2 : 0;
+  }
+  let config: AppConfig;
+  try {
+    // Commands decide themselves whether to migrate: the context never does it implicitly.
+    config = AppConfig.fromEnv({ ...loadEnv(), RUN_MIGRATIONS: 'false' });
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const app = await NestFactory.createApplicationContext(CliModule.register(config), {
+    logger: ['error', 'warn', 'log'],
+  });
+  try {
+    await command.run(app, args);
+    return 0;
+  } catch (error) {
+    new Logger('cli').error((error as Error).message);
+    return 1;
+  } finally {
+    await app.close();
+  }
+}
+
+function loadEnv(): Record<string, string | undefined> {
+  AppConfig.loadDotEnv();
+  return process.env;
+}
+
+void main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
