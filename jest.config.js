@@ -24,7 +24,9 @@ const shared = {
   transformIgnorePatterns: [
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|content-disposition)/)',
   ],
-  moduleNameMapper: { '^@app/(config|database|redis|common|testing)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@app/(config|database|redis|common|testing|users|sessions|auth|todos|products)$': '<rootDir>/libs/$1/src',
+  },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
@@ -32,6 +34,7 @@ const shared = {
 /** @type {import('jest').Config} */
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/global-teardown.mjs',
   maxWorkers: 2,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },

@@ -1,7 +1,10 @@
+import { AuthModule } from '@app/auth';
 import { CommonModule } from '@app/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
+import { SessionsModule } from '@app/sessions';
+import { UsersModule } from '@app/users';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -12,7 +15,17 @@ export class AppModule {
   static register(config: AppConfig, extraImports: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, RedisModule, HealthModule, ...extraImports],
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        DatabaseModule,
+        RedisModule,
+        HealthModule,
+        SessionsModule,
+        UsersModule,
+        AuthModule,
+        ...extraImports,
+      ],
       controllers: [MetricsController],
     };
   }

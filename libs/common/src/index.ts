@@ -7,3 +7,6 @@ export * from './logging/logger';
 export * from './metrics/metrics.service';
 export * from './validation/validation.pipe';
 export * from './http/public.decorator';
+export * from './http/pagination';
+export * from './http/uuid-param.dto';
+export * from './http/auth-context';

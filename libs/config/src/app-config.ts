@@ -10,6 +10,15 @@ export interface HttpConfig {
   corsOrigins: string[];
   cookieSecure: boolean;
   shutdownTimeoutMs: number;
+  /** Fastify's trustProxy: false, true, or a list of IPs/CIDRs. */
+  trustProxy: boolean | string[];
+}
+export interface SessionConfig {
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+  refreshReuseGraceMs: number;
+  cacheTtlMs: number;
+  lastSeenIntervalMs: number;
 }
 export interface DatabaseConfig {
   /** undefined: embedded PGlite */
@@ -35,6 +44,16 @@ export interface AdminSeedConfig {
   password: string;
 }
 
+function parseTrustProxy(value: string): boolean | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return v
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
 /**
  * The service's configuration, validated once and read typed, one namespace per concern.
  * Built by `AppConfig.load()` (process.env plus an optional .env file) or `AppConfig.fromEnv()` in tests.
@@ -46,6 +65,7 @@ export class AppConfig {
   readonly database: DatabaseConfig;
   readonly redis: RedisConfig;
   readonly jwt: JwtConfig;
+  readonly sessions: SessionConfig;
   /** Set when ADMIN_USERNAME, ADMIN_EMAIL and ADMIN_PASSWORD all are. */
   readonly adminSeed?: AdminSeedConfig;
 
@@ -61,6 +81,14 @@ export class AppConfig {
         .filter(Boolean),
       cookieSecure: v.COOKIE_SECURE,
       shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+      trustProxy: parseTrustProxy(v.TRUST_PROXY),
+    };
+    this.sessions = {
+      idleTimeoutMs: v.SESSION_IDLE_TIMEOUT_SECONDS * 1000,
+      absoluteTimeoutMs: v.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000,
+      refreshReuseGraceMs: v.REFRESH_REUSE_GRACE_SECONDS * 1000,
+      cacheTtlMs: v.SESSION_CACHE_TTL_SECONDS * 1000,
+      lastSeenIntervalMs: v.LAST_SEEN_INTERVAL_SECONDS * 1000,
     };
     this.database = { url: v.DATABASE_URL, embeddedDataDir: v.EMBEDDED_DATA_DIR, runMigrations: v.RUN_MIGRATIONS };
     this.redis = { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX };

@@ -94,6 +94,45 @@ export class EnvironmentVariables {
   @Max(86400)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
+  /** Sliding idle lifetime of a session: it ends after this long without a refresh or request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  SESSION_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+  /** Absolute lifetime of a session, however active. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS = 30 * 24 * 3600;
+
+  /** A just-rotated refresh token presented again within this window gets the current pair (parallel tabs). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  REFRESH_REUSE_GRACE_SECONDS = 5;
+
+  /** Longest time a session may be served from the cache before it is re-read from Postgres. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SESSION_CACHE_TTL_SECONDS = 300;
+
+  /** last_seen_at is written at most this often per session. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LAST_SEEN_INTERVAL_SECONDS = 60;
+
+  /**
+   * Proxies whose X-Forwarded-For is believed, as a comma-separated list of IPs/CIDRs (e.g. 10.0.0.0/8), or
+   * `true` for any (only behind a proxy that overwrites the header). Empty: the socket address is the client.
+   */
+  @IsString()
+  TRUST_PROXY = '';
+
   /** Secure cookies; turn off only for plain-http local development. */
   @Transform(toBoolean)
   @IsBoolean()

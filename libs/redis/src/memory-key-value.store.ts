@@ -21,8 +21,21 @@ export class MemoryKeyValueStore extends KeyValueStore {
     return this.live(key)?.value ?? null;
   }
 
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
+  async mget(keys: string[]): Promise<(string | null)[]> {
+    return keys.map((key) => this.live(key)?.value ?? null);
+  }
+
+  async set(key: string, value: string, ttlMs: number, options: { onlyIfAbsent?: boolean } = {}): Promise<boolean> {
+    if (options.onlyIfAbsent && this.live(key)) return false;
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    return true;
+  }
+
+  async replaceIfPresent(key: string, value: string, ttlMs: number, unless: string): Promise<boolean> {
+    const entry = this.live(key);
+    if (!entry || entry.value === unless) return false;
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    return true;
   }
 
   async del(...keys: string[]): Promise<void> {
@@ -34,6 +47,12 @@ export class MemoryKeyValueStore extends KeyValueStore {
     entry.value = String(Number(entry.value) + 1);
     this.entries.set(key, entry);
     return { count: Number(entry.value), ttlMs: entry.expiresAt - this.now() };
+  }
+
+  async bump(key: string, ttlMs: number): Promise<number> {
+    const count = Number(this.live(key)?.value ?? '0') + 1;
+    this.entries.set(key, { value: String(count), expiresAt: this.now() + ttlMs });
+    return count;
   }
 
   async ping(): Promise<void> {}

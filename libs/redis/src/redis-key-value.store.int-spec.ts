@@ -1,9 +1,9 @@
-import { CLOSED_PORT, jestWorkerId, TEST_REDIS_URL } from '@app/testing';
+import { CLOSED_PORT, TEST_REDIS_URL, testRedisPrefix } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { RedisKeyValueStore } from './redis-key-value.store';
 
 describe('RedisKeyValueStore (real Redis)', () => {
-  const prefix = `uma-test:w${jestWorkerId()}:kv:${randomUUID()}:`;
+  const prefix = `${testRedisPrefix()}kv:${randomUUID()}:`;
   let sut: RedisKeyValueStore;
 
   beforeAll(() => {

@@ -23,6 +23,18 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 return {count, ttl}`;
 
+// Compare-and-set in one step, so that a value written concurrently (e.g. a revocation marker) is never overwritten.
+const REPLACE_IF_PRESENT_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current == false or current == ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+const BUMP_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return count`;
+
 export class RedisKeyValueStore extends KeyValueStore {
   readonly shared = true;
   private readonly logger = new Logger('Redis');
@@ -47,8 +59,25 @@ export class RedisKeyValueStore extends KeyValueStore {
     return this.client.get(key);
   }
 
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  async mget(keys: string[]): Promise<(string | null)[]> {
+    return keys.length ? this.client.mget(...keys) : [];
+  }
+
+  async set(key: string, value: string, ttlMs: number, options: { onlyIfAbsent?: boolean } = {}): Promise<boolean> {
+    const px = Math.max(1, Math.ceil(ttlMs));
+    const result = options.onlyIfAbsent
+      ? await this.client.set(key, value, 'PX', px, 'NX')
+      : await this.client.set(key, value, 'PX', px);
+    return result === 'OK';
+  }
+
+  async replaceIfPresent(key: string, value: string, ttlMs: number, unless: string): Promise<boolean> {
+    const px = String(Math.max(1, Math.ceil(ttlMs)));
+    return (await this.client.eval(REPLACE_IF_PRESENT_SCRIPT, 1, key, value, px, unless)) === 1;
+  }
+
+  async bump(key: string, ttlMs: number): Promise<number> {
+    return (await this.client.eval(BUMP_SCRIPT, 1, key, String(Math.max(1, Math.ceil(ttlMs))))) as number;
   }
 
   async del(...keys: string[]): Promise<void> {

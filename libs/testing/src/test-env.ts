@@ -1,17 +1,29 @@
 /** Connection settings of the tests' real PostgreSQL and Redis (see test/test-env.mjs, the global setup's twin). */
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE_PREFIX = process.env.TEST_DATABASE_PREFIX ?? 'uma_test_w';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 export function jestWorkerId(): number {
   return Number(process.env.JEST_WORKER_ID ?? '1');
 }
 
+/** This Jest run's id (set by the global setup): it names the run's databases and Redis key prefix. */
+function testRunId(): string {
+  const runId = process.env.TEST_RUN_ID;
+  if (!runId)
+    throw new Error('TEST_RUN_ID is unset: run the tests through Jest (npm test), whose global setup sets it');
+  return runId;
+}
+
 /** This worker's own database, created empty by the global setup. */
 export function testDatabaseUrl(): string {
   const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${DATABASE_PREFIX}${jestWorkerId()}`;
+  url.pathname = `/uma_test_${testRunId()}_w${jestWorkerId()}`;
   return url.toString();
+}
+
+/** This worker's Redis key prefix. */
+export function testRedisPrefix(): string {
+  return `uma-test:${testRunId()}:w${jestWorkerId()}:`;
 }
 
 /** Environment for an app under test: real servers, this worker's database and key prefix, quiet logs. */
@@ -20,7 +32,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: `uma-test:w${jestWorkerId()}:`,
+    REDIS_KEY_PREFIX: testRedisPrefix(),
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
     ...overrides,

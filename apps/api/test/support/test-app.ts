@@ -31,7 +31,12 @@ export async function startTestApp(
     },
   });
   const { app } = await createApp(config, { logDestination, imports: options.imports });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await app.close().catch(() => undefined); // don't leave connections keeping Jest alive
+    throw error;
+  }
   return { app, config, server: app.getHttpServer(), logs, close: () => app.close() };
 }

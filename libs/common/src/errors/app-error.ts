@@ -18,6 +18,11 @@ export abstract class AppError extends Error {
   readonly headers?: Record<string, string>;
   /** Extra members of the problem object (RFC 9457 extensions), e.g. `checks` on a readiness failure. */
   readonly extensions?: Record<string, unknown>;
+  /**
+   * A response body in another standard's shape, sent instead of problem+json (the OAuth2 token endpoint
+   * answers in RFC 6749's form).
+   */
+  readonly customBody?: { contentType: string; body: Record<string, unknown> };
 
   constructor(readonly detail?: string) {
     super(detail);

@@ -53,6 +53,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     if (reply.sent) return;
     for (const [name, value] of Object.entries(mapped.headers ?? {})) void reply.header(name, value);
+    if (exception instanceof AppError && exception.customBody) {
+      const { contentType, body: custom } = exception.customBody;
+      void reply.status(mapped.status).header('content-type', contentType).send(JSON.stringify(custom));
+      return;
+    }
     void reply.status(mapped.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 

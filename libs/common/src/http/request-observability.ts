@@ -11,11 +11,15 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return value && SAFE_REQUEST_ID.test(value) ? value : randomUUID();
 }
 
-/** What the auth guard attaches to an authenticated request (read here only for the log line). */
+/** What the auth guard attaches to an authenticated request as `request.auth`. */
 export interface RequestAuthContext {
   userId: string;
   sessionId: string;
   role: string;
+  /** how the access token came: Authorization header or cookie (cookie requests need CSRF checks) */
+  via: 'bearer' | 'cookie';
+  /** when the session ends if left idle (ms epoch) */
+  expiresAt: number;
 }
 
 export function requestUserId(request: FastifyRequest): string | undefined {

@@ -1,0 +1,37 @@
+import { AppConfig } from '@app/config';
+import { SessionsModule } from '@app/sessions';
+import { UsersModule } from '@app/users';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AccessTokens } from './access-tokens';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthCookies } from './auth-cookies';
+import { AuthGuard } from './guards/auth.guard';
+import { JwtStrategy } from './guards/jwt.strategy';
+
+@Module({
+  imports: [
+    UsersModule,
+    SessionsModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwt.secret, // a KeyObject: see JwtConfig
+        signOptions: {
+          algorithm: 'HS256',
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          expiresIn: config.jwt.accessTokenTtlSeconds,
+        },
+        verifyOptions: { algorithms: ['HS256'], issuer: config.jwt.issuer, audience: config.jwt.audience },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AccessTokens, AuthService, AuthCookies, JwtStrategy, { provide: APP_GUARD, useClass: AuthGuard }],
+})
+export class AuthModule {}

@@ -1,0 +1,3 @@
+export * from './auth.errors';
+export * from './auth.module';
+export * from './auth-cookies';

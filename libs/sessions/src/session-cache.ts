@@ -1,0 +1,112 @@
+import { AppConfig } from '@app/config';
+import { KeyValueStore } from '@app/redis';
+import { Injectable } from '@nestjs/common';
+
+/** What the guard needs about a live session, cached as `sess:{sid}`. */
+export interface CachedSession {
+  userId: string;
+  role: string;
+  /** ms epoch: the earlier of the idle and absolute expiry */
+  expiresAt: number;
+  /** ms epoch of the last last_seen_at write */
+  lastSeenAt: number;
+  /** the user's cache generation when this entry was built (see userGeneration) */
+  generation: number;
+}
+
+interface Wire {
+  u: string;
+  r: string;
+  e: number;
+  s: number;
+  g: number;
+}
+
+/** Written over a revoked session's entry: warmers only write absent keys, so they can't resurrect it. */
+const REVOKED = 'revoked';
+
+const sessionKey = (sid: string): string => `sess:${sid}`;
+const generationKey = (userId: string): string => `ugen:${userId}`;
+
+export type CacheLookup =
+  | { kind: 'hit'; session: CachedSession }
+  | { kind: 'revoked' }
+  /** no entry, or one built before the user's last role/status change */
+  | { kind: 'miss'; generation: number };
+
+/**
+ * The Redis side of sessions. Postgres is the truth; every entry here can be rebuilt from it.
+ *
+ * Races between a request that warms the cache from Postgres and a concurrent change are closed two ways:
+ * - revocation overwrites the entry with a REVOKED marker, and warming uses SET NX, so a warm that read
+ *   Postgres before the revocation cannot write the session back;
+ * - role/status changes bump a per-user generation (`ugen:{uid}`), read before the Postgres read and stored in
+ *   the entry; the guard reads entry and generation in one MGET and treats an older entry as a miss.
+ * Every method rejects when Redis is unreachable; SessionsService then falls back to Postgres.
+ */
+@Injectable()
+export class SessionCache {
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    config: AppConfig,
+  ) {
+    this.ttlMs = config.sessions.cacheTtlMs;
+  }
+
+  async lookup(sessionId: string, userId: string): Promise<CacheLookup> {
+    const [raw, generationRaw] = await this.store.mget([sessionKey(sessionId), generationKey(userId)]);
+    const generation = Number(generationRaw ?? 0);
+    if (raw === REVOKED) return { kind: 'revoked' };
+    if (!raw) return { kind: 'miss', generation };
+    const session = decode(raw);
+    if (!session || session.generation !== generation || session.userId !== userId) return { kind: 'miss', generation };
+    return { kind: 'hit', session };
+  }
+
+  /** Current generation of a user's entries (read before reading Postgres to warm). */
+  async generation(userId: string): Promise<number> {
+    return Number((await this.store.get(generationKey(userId))) ?? 0);
+  }
+
+  /** Warms an absent entry; never overwrites (a revocation marker in particular). */
+  async warm(sessionId: string, session: CachedSession): Promise<void> {
+    const ttl = this.ttlFor(session);
+    if (ttl > 0) await this.store.set(sessionKey(sessionId), encode(session), ttl, { onlyIfAbsent: true });
+  }
+
+  /** Updates a live entry (e.g. after last_seen or a refresh); leaves absent and revoked entries alone. */
+  async update(sessionId: string, session: CachedSession): Promise<void> {
+    const ttl = this.ttlFor(session);
+    if (ttl > 0) await this.store.replaceIfPresent(sessionKey(sessionId), encode(session), ttl, REVOKED);
+  }
+
+  /** Marks sessions revoked for as long as any warm that raced with the revocation could still land. */
+  async markRevoked(sessionIds: string[]): Promise<void> {
+    await Promise.all(sessionIds.map((sid) => this.store.set(sessionKey(sid), REVOKED, this.ttlMs)));
+  }
+
+  /** Invalidates every cached session of a user (role or status changed): they are re-read from Postgres. */
+  async invalidateUser(userId: string): Promise<void> {
+    await this.store.bump(generationKey(userId), this.ttlMs * 2);
+  }
+
+  private ttlFor(session: CachedSession): number {
+    return Math.min(this.ttlMs, session.expiresAt - Date.now());
+  }
+}
+
+function encode(s: CachedSession): string {
+  const wire: Wire = { u: s.userId, r: s.role, e: s.expiresAt, s: s.lastSeenAt, g: s.generation };
+  return JSON.stringify(wire);
+}
+
+function decode(raw: string): CachedSession | undefined {
+  try {
+    const w = JSON.parse(raw) as Wire;
+    return { userId: w.u, role: w.r, expiresAt: w.e, lastSeenAt: w.s, generation: w.g };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import { CurrentUser, IdParamDto, RequestAuthContext, Roles } from '@app/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { AdminUpdateUserDto, UpdateProfileDto } from './dto/update-user.dto';
+import { toUserResponse, UserPageDto, UserResponseDto } from './dto/user-response.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth('bearer')
+@ApiCookieAuth('cookie')
+@ApiSecurity('oauth2')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @ApiOperation({ summary: 'My account' })
+  @Get('me')
+  async getMe(@CurrentUser() me: RequestAuthContext): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.get(me.userId));
+  }
+
+  @ApiOperation({ summary: 'Change my username, email or full name' })
+  @Patch('me')
+  async updateMe(@CurrentUser() me: RequestAuthContext, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.updateProfile(me.userId, dto));
+  }
+
+  @ApiOperation({ summary: 'List users (admin)' })
+  @Roles('admin')
+  @Get()
+  async listUsers(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
+    const page = await this.users.list(query);
+    return { ...page, items: page.items.map(toUserResponse) };
+  }
+
+  @ApiOperation({ summary: 'Create a user, optionally an admin or inactive (admin)' })
+  @Roles('admin')
+  @Post()
+  async createUser(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.create(dto));
+  }
+
+  @ApiOperation({ summary: 'A user (admin, or yourself)' })
+  @Get(':id')
+  async getUser(@CurrentUser() me: RequestAuthContext, @Param() { id }: IdParamDto): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.getAs(me, id));
+  }
+
+  @ApiOperation({ summary: 'Change a user (admin: anything; yourself: your profile)' })
+  @Patch(':id')
+  async updateUser(
+    @CurrentUser() me: RequestAuthContext,
+    @Param() { id }: IdParamDto,
+    @Body() dto: AdminUpdateUserDto,
+  ): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.updateAs(me, id, dto));
+  }
+
+  @ApiOperation({ summary: 'Delete a user and end their sessions (admin; not yourself)' })
+  @Roles('admin')
+  @Delete(':id')
+  @HttpCode(204)
+  async deleteUser(@CurrentUser() me: RequestAuthContext, @Param() { id }: IdParamDto): Promise<void> {
+    await this.users.delete(me, id);
+  }
+}
