@@ -4,7 +4,6 @@ import { UsersModule } from '@app/users';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AccessTokens } from './access-tokens';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -16,7 +15,6 @@ import { JwtStrategy } from './guards/jwt.strategy';
   imports: [
     UsersModule,
     SessionsModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

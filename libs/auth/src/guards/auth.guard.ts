@@ -2,39 +2,43 @@ import { IS_PUBLIC_KEY, RequestAuthContext, ROLES_KEY } from '@app/common';
 import { AppConfig } from '@app/config';
 import { SessionsService } from '@app/sessions';
 import { ForbiddenError } from '@app/users';
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticator } from 'passport';
 import { InvalidTokenError, TokenExpiredError, UnauthenticatedError } from '../auth.errors';
 import { assertCsrf, isUnsafeMethod } from './csrf';
+import { JwtStrategy } from './jwt.strategy';
 
-type AuthRequest = FastifyRequest & { auth?: RequestAuthContext; user?: RequestAuthContext };
+type AuthRequest = FastifyRequest & { auth?: RequestAuthContext };
 
 /**
  * The global guard (APP_GUARD): every route needs a valid access token and a live session unless marked
  * @Public(). Then, for cookie-authenticated unsafe requests, the CSRF check; then @Roles().
  */
 @Injectable()
-export class AuthGuard extends PassportAuthGuard('jwt') {
+export class AuthGuard implements CanActivate {
   private readonly allowedOrigins: string[];
+  /** This app's own passport instance (see JwtStrategy for why not the global one). */
+  private readonly passport = new Authenticator();
 
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
+    strategy: JwtStrategy,
     config: AppConfig,
   ) {
-    super();
     this.allowedOrigins = config.http.corsOrigins;
+    this.passport.use('jwt', strategy);
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
 
-    await super.canActivate(context);
-    const request = context.switchToHttp().getRequest<AuthRequest>();
-    const auth = request.user!;
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthRequest>();
+    const auth = await this.authenticate(request, http.getResponse<FastifyReply>());
     request.auth = auth;
 
     if (auth.via === 'cookie' && isUnsafeMethod(request.method)) {
@@ -45,13 +49,27 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     return true;
   }
 
-  /** Maps passport's outcome to our errors: the `code` tells a client whether to refresh or log in again. */
-  override handleRequest<T>(error: unknown, user: T, info: unknown): T {
-    if (error) throw error;
-    if (user) return user;
-    // by name: passport-jwt and @nestjs/jwt may each bring their own copy of jsonwebtoken
-    if (info instanceof Error && info.name === 'TokenExpiredError') throw new TokenExpiredError();
-    if (info instanceof Error && info.message === 'No auth token') throw new UnauthenticatedError();
-    throw new InvalidTokenError();
+  private authenticate(request: AuthRequest, reply: FastifyReply): Promise<RequestAuthContext> {
+    return new Promise((resolve, reject) => {
+      const callback = (error: unknown, user: RequestAuthContext | false, info: unknown): void => {
+        if (error) reject(error instanceof Error ? error : new InvalidTokenError());
+        else if (user) resolve(user);
+        else reject(toAuthError(info));
+      };
+      const middleware = this.passport.authenticate('jwt', { session: false }, callback) as (
+        req: unknown,
+        res: unknown,
+        next: (error?: unknown) => void,
+      ) => void;
+      middleware(request, reply, (error?: unknown) => reject(error ?? new InvalidTokenError()));
+    });
   }
+}
+
+/** Maps passport-jwt's reason to our errors: the `code` tells a client whether to refresh or log in again. */
+function toAuthError(info: unknown): Error {
+  // by name: passport-jwt and @nestjs/jwt may each bring their own copy of jsonwebtoken
+  if (info instanceof Error && info.name === 'TokenExpiredError') return new TokenExpiredError();
+  if (info instanceof Error && info.message === 'No auth token') return new UnauthenticatedError();
+  return new InvalidTokenError();
 }

@@ -2,7 +2,6 @@ import { RequestAuthContext } from '@app/common';
 import { AppConfig } from '@app/config';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
 import type { AccessClaims } from '../access-tokens';
@@ -31,36 +30,44 @@ export function extractAccessToken(request: AuthRequest): string | null {
 }
 
 /**
- * passport-jwt verifies the signature (HS256 only), issuer, audience and expiry; validate() then insists on
- * `typ: access` and an `exp`, and asks SessionsService whether the session is live (Redis, else Postgres).
+ * passport-jwt verifies the signature (HS256 only), issuer, audience and expiry; then the access claims must
+ * say `typ: access` and carry an `exp`, and SessionsService must find the session live (Redis, else Postgres).
+ *
+ * A plain provider, registered in the guard's own passport Authenticator rather than passport's process-wide
+ * registry (which @nestjs/passport's PassportStrategy uses): with the global one, a second app in the same
+ * process — as in the multi-instance tests — replaces the first app's strategy, and closing it breaks the other.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(
-    config: AppConfig,
-    private readonly sessions: SessionsService,
-  ) {
-    super({
-      jwtFromRequest: extractAccessToken,
-      // A KeyObject, not a string: jsonwebtoken accepts it (the typings lag) and skips re-parsing per verify.
-      secretOrKey: config.jwt.secret as unknown as Buffer,
-      algorithms: ['HS256'],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
-      passReqToCallback: true,
-    });
+export class JwtStrategy extends Strategy {
+  constructor(config: AppConfig, sessions: SessionsService) {
+    super(
+      {
+        jwtFromRequest: extractAccessToken,
+        // A KeyObject, not a string: jsonwebtoken accepts it (the typings lag) and skips re-parsing per verify.
+        secretOrKey: config.jwt.secret as unknown as Buffer,
+        algorithms: ['HS256'],
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        passReqToCallback: true,
+      },
+      (request: AuthRequest, claims: AccessClaims, done: (error: unknown, user?: RequestAuthContext) => void) => {
+        validateClaims(claims, sessions).then(
+          (principal) => done(null, { ...principal, via: request.authVia ?? 'bearer' }),
+          (error: unknown) => done(error),
+        );
+      },
+    );
   }
+}
 
-  async validate(request: AuthRequest, claims: AccessClaims): Promise<RequestAuthContext> {
-    if (
-      claims.typ !== 'access' ||
-      typeof claims.exp !== 'number' ||
-      typeof claims.sid !== 'string' ||
-      typeof claims.sub !== 'string'
-    ) {
-      throw new InvalidTokenError();
-    }
-    const principal = await this.sessions.authenticate(claims.sid, claims.sub);
-    return { ...principal, via: request.authVia ?? 'bearer' };
+async function validateClaims(claims: AccessClaims, sessions: SessionsService) {
+  if (
+    claims.typ !== 'access' ||
+    typeof claims.exp !== 'number' ||
+    typeof claims.sid !== 'string' ||
+    typeof claims.sub !== 'string'
+  ) {
+    throw new InvalidTokenError();
   }
+  return sessions.authenticate(claims.sid, claims.sub);
 }
