@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigValidationError } from '@app/config';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CliModule } from './cli.module';
 import { COMMANDS } from './commands';
 
 function usage(): string {
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(60)} ${c.summary}`);
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(84)} ${c.summary}`);
   return `usage: npm run cli -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
@@ -19,8 +18,8 @@ async function main(argv: string[]): Promise<number> {
   }
   let config: AppConfig;
   try {
-    // Commands decide themselves whether to migrate: the context never does it implicitly.
-    config = AppConfig.fromEnv({ ...loadEnv(), RUN_MIGRATIONS: 'false' });
+    // Like the API, the context applies pending migrations first unless RUN_MIGRATIONS=false.
+    config = AppConfig.load();
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       process.stderr.write(`${error.message}\n`);
@@ -29,22 +28,17 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const app = await NestFactory.createApplicationContext(CliModule.register(config), {
-    logger: ['error', 'warn', 'log'],
+    logger: ['error', 'warn'],
   });
   try {
     await command.run(app, args);
     return 0;
   } catch (error) {
-    new Logger('cli').error((error as Error).message);
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
     return 1;
   } finally {
     await app.close();
   }
-}
-
-function loadEnv(): Record<string, string | undefined> {
-  AppConfig.loadDotEnv();
-  return process.env;
 }
 
 void main(process.argv.slice(2)).then(

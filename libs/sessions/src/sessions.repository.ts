@@ -33,9 +33,9 @@ export class SessionsRepository {
   async findWithUser(sessionId: string): Promise<SessionWithUser | null> {
     const session = await this.repo.findOneBy({ id: sessionId });
     if (!session) return null;
-    const [user] = (await this.repo.query('SELECT id, role, is_active FROM users WHERE id = $1', [
+    const [user] = await this.repo.query<SessionUserRow[]>('SELECT id, role, is_active FROM users WHERE id = $1', [
       session.userId,
-    ])) as SessionUserRow[];
+    ]);
     return user ? { session, role: user.role, userActive: user.is_active } : null;
   }
 

@@ -21,7 +21,9 @@ export class AdminSeeder implements OnApplicationBootstrap {
     } catch (error) {
       if (error instanceof ValidationFailedError) {
         const reasons = (error.errors ?? []).map((e) => e.message.replace(/^password/, 'ADMIN_PASSWORD')).join('; ');
-        throw new Error(`ADMIN_USERNAME/ADMIN_EMAIL/ADMIN_PASSWORD: cannot create the admin: ${reasons}`);
+        throw new Error(`ADMIN_USERNAME/ADMIN_EMAIL/ADMIN_PASSWORD: cannot create the admin: ${reasons}`, {
+          cause: error,
+        });
       }
       throw error;
     }

@@ -61,7 +61,7 @@ export class AuthGuard implements CanActivate {
         res: unknown,
         next: (error?: unknown) => void,
       ) => void;
-      middleware(request, reply, (error?: unknown) => reject(error ?? new InvalidTokenError()));
+      middleware(request, reply, (error?: unknown) => reject(error instanceof Error ? error : new InvalidTokenError()));
     });
   }
 }
