@@ -19,6 +19,9 @@ export interface SessionConfig {
   refreshReuseGraceMs: number;
   cacheTtlMs: number;
   lastSeenIntervalMs: number;
+  cacheCheckIntervalMs: number;
+  cleanupIntervalMs: number;
+  retentionMs: number;
 }
 export interface DatabaseConfig {
   /** undefined: embedded PGlite */
@@ -89,6 +92,9 @@ export class AppConfig {
       refreshReuseGraceMs: v.REFRESH_REUSE_GRACE_SECONDS * 1000,
       cacheTtlMs: v.SESSION_CACHE_TTL_SECONDS * 1000,
       lastSeenIntervalMs: v.LAST_SEEN_INTERVAL_SECONDS * 1000,
+      cacheCheckIntervalMs: v.SESSION_CACHE_CHECK_INTERVAL_MS,
+      cleanupIntervalMs: v.SESSION_CLEANUP_INTERVAL_SECONDS * 1000,
+      retentionMs: v.SESSION_RETENTION_DAYS * 24 * 3600 * 1000,
     };
     this.database = { url: v.DATABASE_URL, embeddedDataDir: v.EMBEDDED_DATA_DIR, runMigrations: v.RUN_MIGRATIONS };
     this.redis = { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX };

@@ -120,6 +120,28 @@ export class EnvironmentVariables {
   @Max(3600)
   SESSION_CACHE_TTL_SECONDS = 300;
 
+  /**
+   * How often each instance checks Redis and applies cache purges recorded while Redis was unreachable.
+   * Keep it well under the revocation retry budget (2 s): see docs/sessions.md.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(1500)
+  SESSION_CACHE_CHECK_INTERVAL_MS = 1000;
+
+  /** How often expired and long-revoked sessions are deleted (0: never, e.g. when a cron job does it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_CLEANUP_INTERVAL_SECONDS = 3600;
+
+  /** Revoked and expired sessions are kept this long for audit before the cleanup deletes them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_RETENTION_DAYS = 30;
+
   /** last_seen_at is written at most this often per session. */
   @Transform(toInt)
   @IsInt()

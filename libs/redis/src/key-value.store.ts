@@ -21,4 +21,6 @@ export abstract class KeyValueStore {
   abstract bump(key: string, ttlMs: number): Promise<number>;
   /** Throws when the store is unreachable. */
   abstract ping(): Promise<void>;
+  /** Calls `listener` whenever the connection drops (before any command notices); never for in-process. */
+  abstract onConnectionLost(listener: () => void): void;
 }

@@ -57,6 +57,8 @@ export class MemoryKeyValueStore extends KeyValueStore {
 
   async ping(): Promise<void> {}
 
+  onConnectionLost(): void {}
+
   onApplicationShutdown(): void {
     clearInterval(this.sweeper);
   }

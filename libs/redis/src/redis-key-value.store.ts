@@ -93,6 +93,10 @@ export class RedisKeyValueStore extends KeyValueStore {
     await this.client.ping();
   }
 
+  onConnectionLost(listener: () => void): void {
+    this.client.on('close', listener);
+  }
+
   /** After the HTTP server has drained (onModuleDestroy would cut in-flight requests off). */
   async onApplicationShutdown(): Promise<void> {
     // QUIT waits for a connection; when Redis is unreachable there is nothing to flush, so just drop it.

@@ -1,4 +1,5 @@
 export * from './entities/session.entity';
+export * from './session-cleanup';
 export * from './sessions.errors';
 export * from './sessions.module';
 export * from './sessions.service';

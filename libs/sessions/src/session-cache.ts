@@ -10,7 +10,7 @@ export interface CachedSession {
   expiresAt: number;
   /** ms epoch of the last last_seen_at write */
   lastSeenAt: number;
-  /** the user's cache generation when this entry was built (see userGeneration) */
+  /** the user's cache generation when this entry was built (see invalidateUser) */
   generation: number;
 }
 
@@ -42,54 +42,104 @@ export type CacheLookup =
  *   Postgres before the revocation cannot write the session back;
  * - role/status changes bump a per-user generation (`ugen:{uid}`), read before the Postgres read and stored in
  *   the entry; the guard reads entry and generation in one MGET and treats an older entry as a miss.
- * Every method rejects when Redis is unreachable; SessionsService then falls back to Postgres.
+ *
+ * `trusted` is false from the first Redis error (or dropped connection) until SessionCacheMonitor has pinged
+ * Redis and applied every purge recorded meanwhile; while false, callers must not read or warm the cache.
+ * Every method rejects when Redis is unreachable.
  */
 @Injectable()
 export class SessionCache {
   private readonly ttlMs: number;
+  private trustedNow = false;
+  /** Counts failures, so that a check can tell whether one happened while it ran. */
+  private failures = 0;
 
   constructor(
     private readonly store: KeyValueStore,
     config: AppConfig,
   ) {
     this.ttlMs = config.sessions.cacheTtlMs;
+    store.onConnectionLost(() => this.failed());
   }
 
-  async lookup(sessionId: string, userId: string): Promise<CacheLookup> {
-    const [raw, generationRaw] = await this.store.mget([sessionKey(sessionId), generationKey(userId)]);
-    const generation = Number(generationRaw ?? 0);
-    if (raw === REVOKED) return { kind: 'revoked' };
-    if (!raw) return { kind: 'miss', generation };
-    const session = decode(raw);
-    if (!session || session.generation !== generation || session.userId !== userId) return { kind: 'miss', generation };
-    return { kind: 'hit', session };
+  get trusted(): boolean {
+    return this.trustedNow;
   }
 
-  /** Current generation of a user's entries (read before reading Postgres to warm). */
-  async generation(userId: string): Promise<number> {
-    return Number((await this.store.get(generationKey(userId))) ?? 0);
+  /** Starts a health check; pass the result to endCheck once Redis answered and pending purges are applied. */
+  beginCheck(): number {
+    return this.failures;
+  }
+
+  /** Trusts the cache again, unless anything failed since beginCheck. */
+  endCheck(check: number): void {
+    if (check === this.failures) this.trustedNow = true;
+  }
+
+  /** true for Redis, false for the in-process store (which cannot fail or be shared). */
+  get shared(): boolean {
+    return this.store.shared;
+  }
+
+  lookup(sessionId: string, userId: string): Promise<CacheLookup> {
+    return this.guarded(async () => {
+      const [raw, generationRaw] = await this.store.mget([sessionKey(sessionId), generationKey(userId)]);
+      const generation = Number(generationRaw ?? 0);
+      if (raw === REVOKED) return { kind: 'revoked' } as const;
+      const session = raw ? decode(raw) : undefined;
+      if (!session || session.generation !== generation || session.userId !== userId) {
+        return { kind: 'miss', generation } as const;
+      }
+      return { kind: 'hit', session } as const;
+    });
   }
 
   /** Warms an absent entry; never overwrites (a revocation marker in particular). */
-  async warm(sessionId: string, session: CachedSession): Promise<void> {
-    const ttl = this.ttlFor(session);
-    if (ttl > 0) await this.store.set(sessionKey(sessionId), encode(session), ttl, { onlyIfAbsent: true });
+  warm(sessionId: string, session: CachedSession): Promise<void> {
+    return this.guarded(async () => {
+      const ttl = this.ttlFor(session);
+      if (ttl > 0) await this.store.set(sessionKey(sessionId), encode(session), ttl, { onlyIfAbsent: true });
+    });
   }
 
-  /** Updates a live entry (e.g. after last_seen or a refresh); leaves absent and revoked entries alone. */
-  async update(sessionId: string, session: CachedSession): Promise<void> {
-    const ttl = this.ttlFor(session);
-    if (ttl > 0) await this.store.replaceIfPresent(sessionKey(sessionId), encode(session), ttl, REVOKED);
+  /** Updates a live entry (e.g. after last_seen); leaves absent and revoked entries alone. */
+  update(sessionId: string, session: CachedSession): Promise<void> {
+    return this.guarded(async () => {
+      const ttl = this.ttlFor(session);
+      if (ttl > 0) await this.store.replaceIfPresent(sessionKey(sessionId), encode(session), ttl, REVOKED);
+    });
   }
 
   /** Marks sessions revoked for as long as any warm that raced with the revocation could still land. */
-  async markRevoked(sessionIds: string[]): Promise<void> {
-    await Promise.all(sessionIds.map((sid) => this.store.set(sessionKey(sid), REVOKED, this.ttlMs)));
+  markRevoked(sessionIds: string[]): Promise<void> {
+    return this.guarded(async () => {
+      await Promise.all(sessionIds.map((sid) => this.store.set(sessionKey(sid), REVOKED, this.ttlMs)));
+    });
   }
 
   /** Invalidates every cached session of a user (role or status changed): they are re-read from Postgres. */
-  async invalidateUser(userId: string): Promise<void> {
-    await this.store.bump(generationKey(userId), this.ttlMs * 2);
+  invalidateUser(userId: string): Promise<void> {
+    return this.guarded(async () => {
+      await this.store.bump(generationKey(userId), this.ttlMs * 2);
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.guarded(() => this.store.ping());
+  }
+
+  private async guarded<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.failed();
+      throw error;
+    }
+  }
+
+  private failed(): void {
+    this.failures += 1;
+    this.trustedNow = false;
   }
 
   private ttlFor(session: CachedSession): number {

@@ -32,3 +32,12 @@ export class SessionNotFoundError extends AppError {
     super('No session of yours with this id.');
   }
 }
+
+export class SessionUserNotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'user_not_found';
+  readonly title = 'User not found';
+  constructor() {
+    super('No user with this id.');
+  }
+}

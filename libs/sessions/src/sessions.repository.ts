@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import { RevokeReason, SessionEntity } from './entities/session.entity';
 
 /** A session with the two user fields authentication needs. */
@@ -14,6 +14,19 @@ interface SessionUserRow {
   id: string;
   role: string;
   is_active: boolean;
+}
+
+export interface CachePurge {
+  id: string;
+  sessionIds: string[];
+  userId: string | null;
+}
+
+export interface AdminSessionFilter {
+  userId?: string;
+  active?: boolean;
+  page: number;
+  limit: number;
 }
 
 /** Queries on `sessions`. Users are joined by table name: Sessions never imports the Users module. */
@@ -115,5 +128,86 @@ export class SessionsRepository {
     if (options.exceptId) qb.andWhere('id <> :exceptId', { exceptId: options.exceptId });
     const result = await qb.returning(['id']).execute();
     return (result.raw as { id: string }[]).map((row) => row.id);
+  }
+
+  /** Live sessions of a user, newest first. */
+  listLiveForUser(userId: string): Promise<SessionEntity[]> {
+    return this.live(this.repo.createQueryBuilder('s').where('s.user_id = :userId', { userId }))
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'ASC')
+      .getMany();
+  }
+
+  /** A live session of this user, or null (someone else's session is "not found", never "forbidden"). */
+  findLiveOwned(userId: string, sessionId: string): Promise<SessionEntity | null> {
+    return this.live(
+      this.repo.createQueryBuilder('s').where('s.id = :sessionId AND s.user_id = :userId', { sessionId, userId }),
+    ).getOne();
+  }
+
+  findById(sessionId: string): Promise<SessionEntity | null> {
+    return this.repo.findOneBy({ id: sessionId });
+  }
+
+  async list(filter: AdminSessionFilter): Promise<[SessionEntity[], number]> {
+    let qb = this.repo.createQueryBuilder('s');
+    if (filter.userId) qb = qb.andWhere('s.user_id = :userId', { userId: filter.userId });
+    if (filter.active === true) qb = this.live(qb);
+    if (filter.active === false) {
+      qb = qb.andWhere('(s.revoked_at IS NOT NULL OR s.expires_at <= now() OR s.idle_expires_at <= now())');
+    }
+    return qb
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'ASC')
+      .offset((filter.page - 1) * filter.limit)
+      .limit(filter.limit)
+      .getManyAndCount();
+  }
+
+  async userExists(userId: string): Promise<boolean> {
+    const rows = await this.repo.query<unknown[]>('SELECT 1 FROM users WHERE id = $1', [userId]);
+    return rows.length > 0;
+  }
+
+  /** Deletes sessions that ended (revoked or expired) longer than `retentionMs` ago; returns how many. */
+  async deleteEndedBefore(retentionMs: number): Promise<number> {
+    const cutoff = new Date(Date.now() - retentionMs);
+    const result = await this.repo
+      .createQueryBuilder()
+      .delete()
+      .from(SessionEntity)
+      .where('revoked_at < :cutoff OR least(expires_at, idle_expires_at) < :cutoff', { cutoff })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** Returns the purge's id. */
+  async recordCachePurge(purge: { sessionIds?: string[]; userId?: string }): Promise<string> {
+    const [row] = await this.repo.query<{ id: string }[]>(
+      'INSERT INTO session_cache_purges (session_ids, user_id) VALUES ($1, $2) RETURNING id',
+      [purge.sessionIds ?? [], purge.userId ?? null],
+    );
+    return String(row.id);
+  }
+
+  async isCachePurgePending(id: string): Promise<boolean> {
+    const rows = await this.repo.query<unknown[]>('SELECT 1 FROM session_cache_purges WHERE id = $1', [id]);
+    return rows.length > 0;
+  }
+
+  async pendingCachePurges(limit = 500): Promise<CachePurge[]> {
+    const rows = await this.repo.query<{ id: string; session_ids: string[]; user_id: string | null }[]>(
+      'SELECT id, session_ids, user_id FROM session_cache_purges ORDER BY id LIMIT $1',
+      [limit],
+    );
+    return rows.map((row) => ({ id: String(row.id), sessionIds: row.session_ids, userId: row.user_id }));
+  }
+
+  async deleteCachePurges(ids: string[]): Promise<void> {
+    if (ids.length) await this.repo.query('DELETE FROM session_cache_purges WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  private live(qb: SelectQueryBuilder<SessionEntity>): SelectQueryBuilder<SessionEntity> {
+    return qb.andWhere('s.revoked_at IS NULL AND s.expires_at > now() AND s.idle_expires_at > now()');
   }
 }

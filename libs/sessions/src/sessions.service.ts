@@ -1,4 +1,4 @@
-import { MetricsService } from '@app/common';
+import { MetricsService, Page } from '@app/common';
 import { AppConfig, SessionConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -6,8 +6,18 @@ import type { Counter } from 'prom-client';
 import { effectiveExpiry, RevokeReason, SessionEntity } from './entities/session.entity';
 import { SessionCache } from './session-cache';
 import { safeEqual, SessionSecrets, sha256Hex } from './session-secrets';
-import { InvalidRefreshTokenError, SessionRevokedError } from './sessions.errors';
-import { SessionsRepository, SessionWithUser } from './sessions.repository';
+import {
+  InvalidRefreshTokenError,
+  SessionNotFoundError,
+  SessionRevokedError,
+  SessionUserNotFoundError,
+} from './sessions.errors';
+import { AdminSessionFilter, SessionsRepository, SessionWithUser } from './sessions.repository';
+
+/** How long a revocation keeps retrying Redis before it records the purge instead (> the check interval). */
+const REDIS_RETRY_BUDGET_MS = 2000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Who is calling, as established by a valid access token and a live session. */
 export interface SessionPrincipal {
@@ -77,6 +87,10 @@ export class SessionsService {
   /** The guard's question: is this session live, and with which role? Throws SessionRevokedError if not. */
   async authenticate(sessionId: string, userId: string): Promise<SessionPrincipal> {
     let generation: number | undefined;
+    if (!this.cache.trusted) {
+      this.cacheFallbacks.inc({ operation: 'authenticate' });
+      return this.authenticateFromDatabase(sessionId, userId);
+    }
     try {
       const cached = await this.cache.lookup(sessionId, userId);
       if (cached.kind === 'revoked') throw new SessionRevokedError();
@@ -101,7 +115,7 @@ export class SessionsService {
     const found = await this.repo.findWithUser(sessionId);
     if (!found || found.session.userId !== userId || !isLive(found)) throw new SessionRevokedError();
     const expiresAt = effectiveExpiry(found.session).getTime();
-    if (generation !== undefined) {
+    if (generation !== undefined && this.cache.trusted) {
       const entry = { userId, role: found.role, expiresAt, lastSeenAt: found.session.lastSeenAt.getTime(), generation };
       await this.cache.warm(sessionId, entry).catch((error: unknown) => this.fellBack('warm', error));
     }
@@ -121,7 +135,7 @@ export class SessionsService {
     this.touchedAt.set(principal.sessionId, now);
     void (async () => {
       const expiries = await this.repo.touch(principal.sessionId, this.config.idleTimeoutMs);
-      if (!expiries || generation === undefined) return;
+      if (!expiries || generation === undefined || !this.cache.trusted) return;
       const expiresAt = effectiveExpiry(expiries).getTime();
       await this.cache.update(principal.sessionId, { ...principal, expiresAt, lastSeenAt: now, generation });
     })().catch((error: unknown) => this.logger.warn(`last_seen update failed: ${(error as Error).message}`));
@@ -178,7 +192,7 @@ export class SessionsService {
   /** Ends one session (idempotent). Returns false when it was not live. */
   async revoke(sessionId: string, reason: RevokeReason, by?: string): Promise<boolean> {
     const userId = await this.repo.revoke(sessionId, reason, by);
-    await this.cache.markRevoked([sessionId]).catch((error: unknown) => this.fellBack('revoke', error));
+    await this.durably(() => this.cache.markRevoked([sessionId]), { sessionIds: [sessionId] });
     if (userId)
       this.audit.log(
         { event: 'session_revoked', session_id: sessionId, user_id: userId, reason, by },
@@ -194,7 +208,7 @@ export class SessionsService {
     options: { exceptSessionId?: string; by?: string } = {},
   ): Promise<number> {
     const ids = await this.repo.revokeAllForUser(userId, reason, { exceptId: options.exceptSessionId, by: options.by });
-    await this.cache.markRevoked(ids).catch((error: unknown) => this.fellBack('revoke', error));
+    if (ids.length) await this.durably(() => this.cache.markRevoked(ids), { sessionIds: ids });
     if (ids.length) {
       this.audit.log(
         { event: 'sessions_revoked', user_id: userId, session_ids: ids, reason, by: options.by },
@@ -206,7 +220,65 @@ export class SessionsService {
 
   /** A user's role or status changed: their cached sessions are re-read from Postgres on the next request. */
   async userChanged(userId: string): Promise<void> {
-    await this.cache.invalidateUser(userId).catch((error: unknown) => this.fellBack('invalidate', error));
+    await this.durably(() => this.cache.invalidateUser(userId), { userId });
+  }
+
+  /**
+   * Applies a revocation or invalidation to the cache before the request that caused it may answer 2xx.
+   * - Cache trusted: retry Redis for REDIS_RETRY_BUDGET_MS (a blip).
+   * - Still failing, or already known unreachable: record the purge in Postgres. Every instance applies
+   *   recorded purges before it trusts its cache again; and we wait (bounded) until one instance has applied
+   *   it, so that an instance which can still reach Redis (when only we can't) is not left serving the entry.
+   *   If none applies it in time, no instance can reach Redis and all of them are reading Postgres.
+   */
+  private async durably(apply: () => Promise<void>, purge: { sessionIds?: string[]; userId?: string }): Promise<void> {
+    if (this.cache.trusted) {
+      const started = Date.now();
+      for (;;) {
+        try {
+          return await apply();
+        } catch (error) {
+          this.fellBack('revoke', error);
+          if (Date.now() - started >= REDIS_RETRY_BUDGET_MS) break;
+          await sleep(200);
+        }
+      }
+    }
+    const id = await this.repo.recordCachePurge(purge);
+    const deadline = Date.now() + 2 * this.config.cacheCheckIntervalMs + 1500;
+    while (Date.now() < deadline && (await this.repo.isCachePurgePending(id))) await sleep(100);
+  }
+
+  /** My live sessions, newest first. */
+  listMine(me: { userId: string }): Promise<SessionEntity[]> {
+    return this.repo.listLiveForUser(me.userId);
+  }
+
+  /** Ends one of my sessions; someone else's (or an unknown or ended one) is "not found". */
+  async abortMine(me: { userId: string }, sessionId: string): Promise<void> {
+    if (!(await this.repo.findLiveOwned(me.userId, sessionId))) throw new SessionNotFoundError();
+    await this.revoke(sessionId, 'aborted_by_user');
+  }
+
+  /** Ends my other sessions, or all of them (this one too). */
+  abortMineAll(me: { userId: string; sessionId: string }, scope: 'others' | 'all'): Promise<number> {
+    const exceptSessionId = scope === 'others' ? me.sessionId : undefined;
+    return this.revokeAllForUser(me.userId, 'aborted_by_user', { exceptSessionId });
+  }
+
+  async list(filter: AdminSessionFilter): Promise<Page<SessionEntity>> {
+    const [items, total] = await this.repo.list(filter);
+    return { items, total, page: filter.page, limit: filter.limit };
+  }
+
+  async abortAsAdmin(admin: { userId: string }, sessionId: string): Promise<void> {
+    if (!(await this.repo.findById(sessionId))) throw new SessionNotFoundError();
+    await this.revoke(sessionId, 'aborted_by_admin', admin.userId);
+  }
+
+  async abortUserAsAdmin(admin: { userId: string }, userId: string): Promise<number> {
+    if (!(await this.repo.userExists(userId))) throw new SessionUserNotFoundError();
+    return this.revokeAllForUser(userId, 'aborted_by_admin', { by: admin.userId });
   }
 
   csrfTokenFor(sessionId: string): string {
