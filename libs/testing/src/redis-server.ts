@@ -44,7 +44,9 @@ export class TestRedisServer {
         await client.ping();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}: ${String(error)}`);
+        if (Date.now() > deadline) {
+          throw new Error(`redis-server did not start on ${this.port}: ${String(error)}`, { cause: error });
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       } finally {
         client.disconnect();
