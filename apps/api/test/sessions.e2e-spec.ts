@@ -2,6 +2,7 @@ import { SessionCleanup } from '@app/sessions';
 import { newUserInput, NewUserInput, uniqueSuffix } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import request, { Response } from 'supertest';
+import { DataSource } from 'typeorm';
 import {
   adminEnv,
   adminTokenLogin,
@@ -599,6 +600,30 @@ describe('sessions (real PostgreSQL and Redis)', () => {
       const endedPage = await adminList({ user_id: user.id, active: false });
       expect(endedPage.items).toEqual([expect.objectContaining({ id: ended.id, revoked_reason: 'logout' })]);
       expect(await adminView(user.id, live.id)).toMatchObject({ revoked_at: null });
+      expect(await probe(sut.server, live.auth)).toEqual(ALIVE);
+    });
+  });
+
+  describe('SessionCleanup.runOnce and expiry (default retention)', () => {
+    it('deletes a session whose expiry passed more than the retention ago, keeps one that just expired', async () => {
+      const { user, sessions } = await userWithSessions(sut.server, 3);
+      const [longExpired, justExpired, live] = sessions;
+      const db = sut.app.get(DataSource);
+      // Age two sessions in place: their lifetimes ended 31 days and 1 minute ago.
+      await db.query(
+        `UPDATE sessions SET created_at = now() - interval '62 days', idle_expires_at = now() - interval '31 days',
+           expires_at = now() - interval '31 days' WHERE id = $1`,
+        [longExpired.id],
+      );
+      await db.query(`UPDATE sessions SET idle_expires_at = now() - interval '1 minute' WHERE id = $1`, [
+        justExpired.id,
+      ]);
+
+      await sut.app.get(SessionCleanup).runOnce();
+
+      const all = await adminList({ user_id: user.id });
+      expect(all.items.map((s) => s.id).sort()).toEqual([justExpired.id, live.id].sort());
+      expect(await probe(sut.server, justExpired.auth)).toEqual(REVOKED);
       expect(await probe(sut.server, live.auth)).toEqual(ALIVE);
     });
   });
