@@ -13,7 +13,10 @@ const SID = 'session-1';
 
 function setup(cached: Awaited<ReturnType<SessionCache['lookup']>>) {
   const repo = {
-    touch: jest.fn(async () => ({ idleExpiresAt: new Date(Date.now() + 3_600_000), expiresAt: new Date(Date.now() + 7_200_000) })),
+    touch: jest.fn(async () => ({
+      idleExpiresAt: new Date(Date.now() + 3_600_000),
+      expiresAt: new Date(Date.now() + 7_200_000),
+    })),
     findWithUser: jest.fn(async () => null),
   };
   const cache = {
