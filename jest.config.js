@@ -22,10 +22,10 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|content-disposition)/)',
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|content-disposition|openapi-fetch)/)',
   ],
   moduleNameMapper: {
-    '^@app/(config|database|redis|common|testing|users|sessions|auth|todos|products)$': '<rootDir>/libs/$1/src',
+    '^@app/(config|database|redis|common|testing|users|sessions|auth|todos|products|sdk)$': '<rootDir>/libs/$1/src',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',

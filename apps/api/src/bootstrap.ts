@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
 import {
   AppLogger,
   createLogger,
@@ -17,6 +20,20 @@ import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { API_PREFIX, API_PREFIX_EXCLUDES, setupSwagger } from './swagger';
+
+/** The sample SPA (apps/web), built by `npm run build` into dist/web, served at /app/. */
+async function serveWebApp(app: NestFastifyApplication, logger: AppLogger): Promise<void> {
+  const root = resolve(process.cwd(), 'dist', 'web');
+  if (!existsSync(join(root, 'index.html'))) {
+    logger.debug(`no web app at ${root} (npm run build makes it): /app is not served`);
+    return;
+  }
+  await app.register(fastifyStatic, { root, prefix: '/app/', decorateReply: false, index: ['index.html'] });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/app', (_request, reply) => reply.redirect('/app/'));
+}
 
 export interface CreateAppOptions {
   /** Where log lines go (tests capture them); stdout, asynchronously, by default. */
@@ -62,6 +79,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI sets inline styles
         imgSrc: ["'self'", 'data:'],
         frameAncestors: ["'none'"],
+        // Only behind HTTPS (Secure cookies): on plain-http local setups it would break every request of a page.
+        upgradeInsecureRequests: config.http.cookieSecure ? [] : null,
       },
     },
   });
@@ -75,5 +94,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: API_PREFIX_EXCLUDES });
   setupSwagger(app);
+  await serveWebApp(app, logger);
   return { app, logger };
 }

@@ -1,11 +1,13 @@
-import { CurrentUser, Public, RequestAuthContext } from '@app/common';
+import { ApiProblems, CurrentUser, Public, RequestAuthContext } from '@app/common';
 import { RegisterUserDto, toUserResponse, UserResponseDto, UsersService } from '@app/users';
 import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCookieAuth,
+  ApiOkResponse,
   ApiOperation,
   ApiSecurity,
   ApiTags,
@@ -14,7 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, AuthTokens, sessionSummary } from './auth.service';
 import { AuthCookies } from './auth-cookies';
 import { ChangePasswordDto, CurrentSessionDto, LoginDto, LoginResponseDto, RefreshResponseDto } from './dto/login.dto';
-import { TokenRequestDto, TokenResponseDto } from './dto/token.dto';
+import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from './dto/token.dto';
 
 const clientOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
 
@@ -28,6 +30,7 @@ export class AuthController {
   ) {}
 
   @ApiOperation({ summary: 'Create an account' })
+  @ApiProblems(409, 422, 429)
   @Public()
   @Post('register')
   async register(@Body() dto: RegisterUserDto): Promise<UserResponseDto> {
@@ -35,6 +38,7 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: 'Log in (browsers): sets the access, refresh and CSRF cookies' })
+  @ApiProblems(401, 422, 429)
   @Public()
   @Post('login')
   @HttpCode(200)
@@ -54,6 +58,9 @@ export class AuthController {
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'RFC 6749 error: invalid_request, invalid_grant, unsupported_grant_type' })
+  @ApiProblems(429)
   @Public()
   @Post('token')
   @HttpCode(200)
@@ -64,6 +71,7 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: 'Rotate the refresh cookie and get a new access cookie (needs X-CSRF-Token)' })
+  @ApiProblems(401, 403, 429)
   @ApiCookieAuth('cookie')
   @Public()
   @Post('refresh')
@@ -79,6 +87,7 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: 'End the current session and clear the cookies (idempotent)' })
+  @ApiProblems(403)
   @ApiBearerAuth('bearer')
   @ApiCookieAuth('cookie')
   @Public()
@@ -90,6 +99,7 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: 'Change my password; ends all my other sessions' })
+  @ApiProblems(401, 403, 422)
   @ApiBearerAuth('bearer')
   @ApiCookieAuth('cookie')
   @ApiSecurity('oauth2')
@@ -100,6 +110,7 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: 'The current session (checks the token and the session, touches no table)' })
+  @ApiProblems(401)
   @ApiBearerAuth('bearer')
   @ApiSecurity('oauth2')
   @ApiCookieAuth('cookie')

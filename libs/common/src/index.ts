@@ -10,3 +10,4 @@ export * from './http/public.decorator';
 export * from './http/pagination';
 export * from './http/uuid-param.dto';
 export * from './http/auth-context';
+export * from './errors/problem-details.dto';

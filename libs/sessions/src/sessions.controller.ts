@@ -1,4 +1,4 @@
-import { CurrentUser, IdParamDto, RequestAuthContext, Roles } from '@app/common';
+import { ApiProblems, CurrentUser, IdParamDto, RequestAuthContext, Roles } from '@app/common';
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AbortSessionsQueryDto, AdminSessionsQueryDto } from './dto/session-queries.dto';
@@ -14,6 +14,7 @@ import { SessionsService } from './sessions.service';
 @ApiBearerAuth('bearer')
 @ApiCookieAuth('cookie')
 @ApiSecurity('oauth2')
+@ApiProblems(401)
 @Controller('sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
@@ -25,6 +26,7 @@ export class SessionsController {
   }
 
   @ApiOperation({ summary: 'End one of my sessions (someone else’s id is 404)' })
+  @ApiProblems(403, 404, 422)
   @Delete(':id')
   @HttpCode(204)
   async abortSession(@CurrentUser() me: RequestAuthContext, @Param() { id }: IdParamDto): Promise<void> {
@@ -32,6 +34,7 @@ export class SessionsController {
   }
 
   @ApiOperation({ summary: 'End my other sessions (scope=others) or all of them, this one too (scope=all)' })
+  @ApiProblems(403, 422)
   @Delete()
   @HttpCode(204)
   async abortSessions(@CurrentUser() me: RequestAuthContext, @Query() { scope }: AbortSessionsQueryDto): Promise<void> {
@@ -43,12 +46,14 @@ export class SessionsController {
 @ApiBearerAuth('bearer')
 @ApiCookieAuth('cookie')
 @ApiSecurity('oauth2')
+@ApiProblems(401, 403)
 @Roles('admin')
 @Controller('admin')
 export class AdminSessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @ApiOperation({ summary: 'Anyone’s sessions, filterable by user and by live/ended (admin)' })
+  @ApiProblems(422)
   @Get('sessions')
   async listSessions(@Query() query: AdminSessionsQueryDto): Promise<AdminSessionPageDto> {
     const page = await this.sessions.list({
@@ -61,6 +66,7 @@ export class AdminSessionsController {
   }
 
   @ApiOperation({ summary: 'End anyone’s session (admin)' })
+  @ApiProblems(404, 422)
   @Delete('sessions/:id')
   @HttpCode(204)
   async abortAnySession(@CurrentUser() admin: RequestAuthContext, @Param() { id }: IdParamDto): Promise<void> {
@@ -68,6 +74,7 @@ export class AdminSessionsController {
   }
 
   @ApiOperation({ summary: 'End every session of a user (admin)' })
+  @ApiProblems(404, 422)
   @Delete('users/:id/sessions')
   @HttpCode(204)
   async abortUserSessions(@CurrentUser() admin: RequestAuthContext, @Param() { id }: IdParamDto): Promise<void> {

@@ -1,4 +1,4 @@
-import { CurrentUser, IdParamDto, RequestAuthContext, Roles } from '@app/common';
+import { ApiProblems, CurrentUser, IdParamDto, RequestAuthContext, Roles } from '@app/common';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -11,6 +11,7 @@ import { UsersService } from './users.service';
 @ApiBearerAuth('bearer')
 @ApiCookieAuth('cookie')
 @ApiSecurity('oauth2')
+@ApiProblems(401)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -22,12 +23,14 @@ export class UsersController {
   }
 
   @ApiOperation({ summary: 'Change my username, email or full name' })
+  @ApiProblems(403, 409, 422)
   @Patch('me')
   async updateMe(@CurrentUser() me: RequestAuthContext, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
     return toUserResponse(await this.users.updateProfile(me.userId, dto));
   }
 
   @ApiOperation({ summary: 'List users (admin)' })
+  @ApiProblems(403, 422)
   @Roles('admin')
   @Get()
   async listUsers(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
@@ -36,6 +39,7 @@ export class UsersController {
   }
 
   @ApiOperation({ summary: 'Create a user, optionally an admin or inactive (admin)' })
+  @ApiProblems(403, 409, 422)
   @Roles('admin')
   @Post()
   async createUser(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
@@ -43,12 +47,14 @@ export class UsersController {
   }
 
   @ApiOperation({ summary: 'A user (admin, or yourself)' })
+  @ApiProblems(403, 404, 422)
   @Get(':id')
   async getUser(@CurrentUser() me: RequestAuthContext, @Param() { id }: IdParamDto): Promise<UserResponseDto> {
     return toUserResponse(await this.users.getAs(me, id));
   }
 
   @ApiOperation({ summary: 'Change a user (admin: anything; yourself: your profile)' })
+  @ApiProblems(403, 404, 409, 422)
   @Patch(':id')
   async updateUser(
     @CurrentUser() me: RequestAuthContext,
@@ -59,6 +65,7 @@ export class UsersController {
   }
 
   @ApiOperation({ summary: 'Delete a user and end their sessions (admin; not yourself)' })
+  @ApiProblems(403, 404, 409, 422)
   @Roles('admin')
   @Delete(':id')
   @HttpCode(204)

@@ -1,4 +1,4 @@
-import { Public } from '@app/common';
+import { ApiProblems, Public } from '@app/common';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthService, ReadinessReport } from './health.service';
@@ -18,6 +18,7 @@ export class HealthController {
 
   /** Readiness: Postgres and Redis answer. 503 problem+json naming the failed check otherwise. */
   @ApiOperation({ operationId: 'readiness', summary: 'Readiness probe (Postgres and Redis)' })
+  @ApiProblems(503)
   @Get('ready')
   ready(): Promise<ReadinessReport> {
     return this.health.readiness();

@@ -22,3 +22,11 @@ export class TokenResponseDto {
   /** single use: every refresh returns a new one */
   refresh_token: string;
 }
+
+/** RFC 6749 §5.2 error response of the token endpoint. */
+export class OAuthErrorDto {
+  @ApiProperty({ enum: ['invalid_request', 'invalid_grant', 'unsupported_grant_type'] })
+  error: string;
+  /** @example "invalid username or password" */
+  error_description: string;
+}

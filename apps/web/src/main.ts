@@ -1,0 +1,4 @@
+import { createUmaClient } from '@app/sdk';
+
+const client = createUmaClient({ baseUrl: '', mode: 'cookie' });
+document.getElementById('app')!.textContent = client ? 'ready' : '';
