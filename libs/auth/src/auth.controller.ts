@@ -1,5 +1,5 @@
 import { ApiProblems, CurrentUser, Public, RequestAuthContext } from '@app/common';
-import { RegisterUserDto, toUserResponse, UserResponseDto, UsersService } from '@app/users';
+import { RegisterUserDto, toUserResponse, UserResponseDto } from '@app/users';
 import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -25,7 +25,6 @@ const clientOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: requ
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersService,
     private readonly cookies: AuthCookies,
   ) {}
 
@@ -33,8 +32,8 @@ export class AuthController {
   @ApiProblems(409, 422, 429)
   @Public()
   @Post('register')
-  async register(@Body() dto: RegisterUserDto): Promise<UserResponseDto> {
-    return toUserResponse(await this.users.register(dto));
+  async register(@Body() dto: RegisterUserDto, @Req() request: FastifyRequest): Promise<UserResponseDto> {
+    return toUserResponse(await this.auth.register(dto, clientOf(request)));
   }
 
   @ApiOperation({ summary: 'Log in (browsers): sets the access, refresh and CSRF cookies' })
@@ -59,7 +58,10 @@ export class AuthController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'RFC 6749 error: invalid_request, invalid_grant, unsupported_grant_type' })
+  @ApiBadRequestResponse({
+    type: OAuthErrorDto,
+    description: 'RFC 6749 error: invalid_request, invalid_grant, unsupported_grant_type',
+  })
   @ApiProblems(429)
   @Public()
   @Post('token')

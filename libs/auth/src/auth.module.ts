@@ -6,6 +6,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AccessTokens } from './access-tokens';
 import { AuthController } from './auth.controller';
+import { AuthRateLimits } from './auth-rate-limits';
 import { AuthService } from './auth.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthGuard } from './guards/auth.guard';
@@ -30,6 +31,13 @@ import { JwtStrategy } from './guards/jwt.strategy';
     }),
   ],
   controllers: [AuthController],
-  providers: [AccessTokens, AuthService, AuthCookies, JwtStrategy, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AccessTokens,
+    AuthRateLimits,
+    AuthService,
+    AuthCookies,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
 })
 export class AuthModule {}

@@ -2,10 +2,11 @@ import { RequestAuthContext } from '@app/common';
 import { AppConfig } from '@app/config';
 import { ClientInfo, effectiveExpiry, IssuedSession, SessionRevokedError, SessionsService } from '@app/sessions';
 import { InvalidRefreshTokenError } from '@app/sessions';
-import { UserEntity, UsersService } from '@app/users';
+import { RegisterUserDto, UserEntity, UsersService } from '@app/users';
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessTokens } from './access-tokens';
+import { AuthRateLimits } from './auth-rate-limits';
 import { InvalidCredentialsError, OAuthTokenError } from './auth.errors';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './auth-cookies';
 import { TokenResponseDto } from './dto/token.dto';
@@ -29,6 +30,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokens,
+    private readonly limits: AuthRateLimits,
     config: AppConfig,
   ) {
     this.allowedOrigins = config.http.corsOrigins;
@@ -38,12 +40,21 @@ export class AuthService {
     return this.accessTokens.ttlSeconds;
   }
 
+  async register(dto: RegisterUserDto, client: ClientInfo): Promise<UserEntity> {
+    await this.limits.register(ipOf(client));
+    return this.users.register(dto);
+  }
+
   async login(login: string, password: string, client: ClientInfo): Promise<AuthTokens & { user: UserEntity }> {
+    const ip = ipOf(client);
+    await this.limits.beforeLogin(login, ip);
     const user = await this.users.verifyCredentials(login, password);
     if (!user) {
+      await this.limits.loginFailed(login, ip);
       this.audit.warn({ event: 'login_failed', login: login.slice(0, 254), ip: client.ip }, 'login failed');
       throw new InvalidCredentialsError();
     }
+    await this.limits.loginSucceeded(login, ip);
     const issued = await this.sessions.create(user, client);
     this.audit.log({ event: 'login', user_id: user.id, session_id: issued.session.id, ip: client.ip }, 'login');
     return { user, ...this.tokensFor(user.id, issued) };
@@ -51,6 +62,7 @@ export class AuthService {
 
   /** POST /auth/token: the OAuth2 password and refresh_token grants, with RFC 6749 errors. */
   async token(form: Record<string, unknown> | undefined, client: ClientInfo): Promise<TokenResponseDto> {
+    await this.limits.token(ipOf(client));
     const field = (name: string): string | undefined => {
       const value = form?.[name];
       return typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -98,6 +110,7 @@ export class AuthService {
 
   /** POST /auth/refresh: cookie-authenticated, so it carries the CSRF check of the session it refreshes. */
   async refreshFromCookies(request: FastifyRequest): Promise<AuthTokens> {
+    await this.limits.refresh(request.ip);
     const presented = request.cookies?.[REFRESH_COOKIE];
     const sessionId = this.sessions.sessionIdOfRefreshToken(presented);
     if (!sessionId) throw new InvalidRefreshTokenError();
@@ -145,6 +158,8 @@ export class AuthService {
     };
   }
 }
+
+const ipOf = (client: ClientInfo): string => client.ip ?? 'unknown';
 
 export function sessionSummary(session: IssuedSession['session']): { id: string; expires_at: Date } {
   return { id: session.id, expires_at: effectiveExpiry(session) };

@@ -41,10 +41,28 @@ export interface JwtConfig {
   audience: string;
   accessTokenTtlSeconds: number;
 }
+/** At most `limit` events per `windowMs` (fixed window). */
+export interface Rate {
+  limit: number;
+  windowMs: number;
+}
+export interface RateLimitConfig {
+  loginPerIp: Rate;
+  loginFailuresPerAccountIp: Rate;
+  loginFailuresPerAccount: Rate;
+  registerPerIp: Rate;
+  tokenPerIp: Rate;
+  refreshPerIp: Rate;
+}
 export interface AdminSeedConfig {
   username: string;
   email: string;
   password: string;
+}
+
+function parseRate(value: string): Rate {
+  const [limit, seconds] = value.split('/').map(Number);
+  return { limit, windowMs: seconds * 1000 };
 }
 
 function parseTrustProxy(value: string): boolean | string[] {
@@ -69,6 +87,7 @@ export class AppConfig {
   readonly redis: RedisConfig;
   readonly jwt: JwtConfig;
   readonly sessions: SessionConfig;
+  readonly rateLimits: RateLimitConfig;
   /** Set when ADMIN_USERNAME, ADMIN_EMAIL and ADMIN_PASSWORD all are. */
   readonly adminSeed?: AdminSeedConfig;
 
@@ -95,6 +114,14 @@ export class AppConfig {
       cacheCheckIntervalMs: v.SESSION_CACHE_CHECK_INTERVAL_MS,
       cleanupIntervalMs: v.SESSION_CLEANUP_INTERVAL_SECONDS * 1000,
       retentionMs: v.SESSION_RETENTION_DAYS * 24 * 3600 * 1000,
+    };
+    this.rateLimits = {
+      loginPerIp: parseRate(v.RATE_LIMIT_LOGIN_PER_IP),
+      loginFailuresPerAccountIp: parseRate(v.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP),
+      loginFailuresPerAccount: parseRate(v.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT),
+      registerPerIp: parseRate(v.RATE_LIMIT_REGISTER_PER_IP),
+      tokenPerIp: parseRate(v.RATE_LIMIT_TOKEN_PER_IP),
+      refreshPerIp: parseRate(v.RATE_LIMIT_REFRESH_PER_IP),
     };
     this.database = { url: v.DATABASE_URL, embeddedDataDir: v.EMBEDDED_DATA_DIR, runMigrations: v.RUN_MIGRATIONS };
     this.redis = { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX };

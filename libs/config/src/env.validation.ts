@@ -17,6 +17,9 @@ import {
 /** The secret shipped in .env.example: fine on a laptop, refused in production. */
 export const EXAMPLE_JWT_SECRET = 'change-me-local-development-secret-0123456789abcdef';
 
+const RATE = /^[1-9]\d{0,6}\/[1-9]\d{0,6}$/;
+const RATE_MESSAGE = (name: string) => `${name} must be "count/seconds", e.g. "10/900"`;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -154,6 +157,29 @@ export class EnvironmentVariables {
    */
   @IsString()
   TRUST_PROXY = '';
+
+  /** Login attempts per client IP (any accounts): "count/seconds". */
+  @Matches(RATE, { message: RATE_MESSAGE('RATE_LIMIT_LOGIN_PER_IP') })
+  RATE_LIMIT_LOGIN_PER_IP = '100/900';
+
+  /** Failed logins per account from one IP before that IP is refused for that account. */
+  @Matches(RATE, { message: RATE_MESSAGE('RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP') })
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP = '10/900';
+
+  /** Failed logins per account from all IPs together (distributed guessing) before the account is paused. */
+  @Matches(RATE, { message: RATE_MESSAGE('RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT') })
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT = '50/900';
+
+  @Matches(RATE, { message: RATE_MESSAGE('RATE_LIMIT_REGISTER_PER_IP') })
+  RATE_LIMIT_REGISTER_PER_IP = '20/3600';
+
+  /** Requests to the OAuth2 token endpoint per IP (both grants). */
+  @Matches(RATE, { message: RATE_MESSAGE('RATE_LIMIT_TOKEN_PER_IP') })
+  RATE_LIMIT_TOKEN_PER_IP = '60/60';
+
+  /** Cookie refreshes per IP. */
+  @Matches(RATE, { message: RATE_MESSAGE('RATE_LIMIT_REFRESH_PER_IP') })
+  RATE_LIMIT_REFRESH_PER_IP = '60/60';
 
   /** Secure cookies; turn off only for plain-http local development. */
   @Transform(toBoolean)

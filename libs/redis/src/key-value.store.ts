@@ -17,6 +17,8 @@ export abstract class KeyValueStore {
   abstract del(...keys: string[]): Promise<void>;
   /** Increments a counter, starting its expiry window on first increment; returns the new value and ms left. */
   abstract increment(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+  /** A counter's value and ms left in its window (0 and 0 when absent), without changing it. */
+  abstract peek(key: string): Promise<{ count: number; ttlMs: number }>;
   /** Increments a counter and (re)sets its expiry; returns the new value. */
   abstract bump(key: string, ttlMs: number): Promise<number>;
   /** Throws when the store is unreachable. */

@@ -49,6 +49,11 @@ export class MemoryKeyValueStore extends KeyValueStore {
     return { count: Number(entry.value), ttlMs: entry.expiresAt - this.now() };
   }
 
+  async peek(key: string): Promise<{ count: number; ttlMs: number }> {
+    const entry = this.live(key);
+    return entry ? { count: Number(entry.value), ttlMs: entry.expiresAt - this.now() } : { count: 0, ttlMs: 0 };
+  }
+
   async bump(key: string, ttlMs: number): Promise<number> {
     const count = Number(this.live(key)?.value ?? '0') + 1;
     this.entries.set(key, { value: String(count), expiresAt: this.now() + ttlMs });

@@ -76,6 +76,14 @@ export class RedisKeyValueStore extends KeyValueStore {
     return (await this.client.eval(REPLACE_IF_PRESENT_SCRIPT, 1, key, value, px, unless)) === 1;
   }
 
+  async peek(key: string): Promise<{ count: number; ttlMs: number }> {
+    const [[, count], [, ttl]] = (await this.client.multi().get(key).pttl(key).exec()) as [
+      [unknown, string | null],
+      [unknown, number],
+    ];
+    return count === null ? { count: 0, ttlMs: 0 } : { count: Number(count), ttlMs: Math.max(0, ttl) };
+  }
+
   async bump(key: string, ttlMs: number): Promise<number> {
     return (await this.client.eval(BUMP_SCRIPT, 1, key, String(Math.max(1, Math.ceil(ttlMs))))) as number;
   }

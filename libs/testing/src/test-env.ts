@@ -26,6 +26,15 @@ export function testRedisPrefix(): string {
   return `uma-test:${testRunId()}:w${jestWorkerId()}:`;
 }
 
+const RATE_LIMIT_VARIABLES = [
+  'RATE_LIMIT_LOGIN_PER_IP',
+  'RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP',
+  'RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT',
+  'RATE_LIMIT_REGISTER_PER_IP',
+  'RATE_LIMIT_TOKEN_PER_IP',
+  'RATE_LIMIT_REFRESH_PER_IP',
+];
+
 /** Environment for an app under test: real servers, this worker's database and key prefix, quiet logs. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
@@ -35,6 +44,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     REDIS_KEY_PREFIX: testRedisPrefix(),
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
+    // Every test client is 127.0.0.1: the abuse limits would throttle the suite. Rate-limit tests set their own.
+    ...Object.fromEntries(RATE_LIMIT_VARIABLES.map((name) => [name, '1000000/60'])),
     ...overrides,
   };
 }

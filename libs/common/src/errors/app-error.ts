@@ -42,3 +42,16 @@ export class ValidationFailedError extends AppError {
     this.errors = errors;
   }
 }
+
+/** 429: too many attempts; Retry-After says when to try again. */
+export class RateLimitedError extends AppError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+  readonly title = 'Too many requests';
+  override readonly headers: Record<string, string>;
+
+  constructor(retryAfterSeconds: number, detail = 'Too many attempts; try again later.') {
+    super(detail);
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
+  }
+}
