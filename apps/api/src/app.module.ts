@@ -2,8 +2,10 @@ import { AuthModule } from '@app/auth';
 import { CommonModule } from '@app/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { ProductsModule } from '@app/products';
 import { RedisModule } from '@app/redis';
 import { SessionsModule } from '@app/sessions';
+import { TodosModule } from '@app/todos';
 import { UsersModule } from '@app/users';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { HealthModule } from './health/health.module';
@@ -24,6 +26,8 @@ export class AppModule {
         SessionsModule,
         UsersModule,
         AuthModule,
+        TodosModule,
+        ProductsModule,
         ...extraImports,
       ],
       controllers: [MetricsController],

@@ -298,6 +298,80 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/todos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My todos, filterable by completed */
+    get: operations['listTodos'];
+    put?: never;
+    /** Create a todo of mine */
+    post: operations['createTodo'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/todos/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of my todos (someone else’s id is 404) */
+    get: operations['getTodo'];
+    put?: never;
+    post?: never;
+    /** Delete anyone’s todo (admin) */
+    delete: operations['deleteTodo'];
+    options?: never;
+    head?: never;
+    /** Change the title, description or completed of one of my todos */
+    patch: operations['updateTodo'];
+    trace?: never;
+  };
+  '/api/v1/products': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The catalogue, searchable by name (public) */
+    get: operations['listProducts'];
+    put?: never;
+    /** Create a product (admin) */
+    post: operations['createProduct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/products/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A product (public) */
+    get: operations['getProduct'];
+    put?: never;
+    post?: never;
+    /** Delete a product (admin) */
+    delete: operations['deleteProduct'];
+    options?: never;
+    head?: never;
+    /** Change a product (admin) */
+    patch: operations['updateProduct'];
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -542,6 +616,129 @@ export interface components {
        * @description when the session ends if left idle
        */
       expires_at: string;
+    };
+    CreateTodoDto: {
+      /**
+       * @description 1–255 characters; surrounding whitespace is trimmed
+       * @example Buy milk
+       */
+      title: string;
+      /**
+       * @description at most 1000 characters
+       * @example Two litres, semi-skimmed
+       */
+      description?: string | null;
+    };
+    TodoResponseDto: {
+      /** @example 3f6c1a2b-9d8e-4f70-a1b2-c3d4e5f60718 */
+      id: string;
+      /**
+       * @description the owner
+       * @example 7d9f2c1e-3b4a-4c5d-8e6f-0a1b2c3d4e5f
+       */
+      user_id: string;
+      /** @example Buy milk */
+      title: string;
+      /** @example Two litres, semi-skimmed */
+      description: string | null;
+      /** @example false */
+      completed: boolean;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    TodoPageDto: {
+      items: components['schemas']['TodoResponseDto'][];
+      /** @example 42 */
+      total: number;
+      /** @example 1 */
+      page: number;
+      /** @example 20 */
+      limit: number;
+    };
+    UpdateTodoDto: {
+      /**
+       * @description 1–255 characters; surrounding whitespace is trimmed
+       * @example Buy oat milk
+       */
+      title?: string;
+      /** @description at most 1000 characters; null clears it */
+      description?: string | null;
+      /** @example true */
+      completed?: boolean;
+    };
+    ProductResponseDto: {
+      /** @example 5b2e8c4d-1f3a-4e6b-9c7d-8a0b1c2d3e4f */
+      id: string;
+      /** @example Espresso cup */
+      name: string;
+      /** @example Porcelain, 80 ml */
+      description: string | null;
+      /**
+       * @description a JSON number with at most two decimals (numeric(12,2) in the database)
+       * @example 19.99
+       */
+      price: number;
+      /** @example 12 */
+      stock: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    ProductPageDto: {
+      items: components['schemas']['ProductResponseDto'][];
+      /** @example 42 */
+      total: number;
+      /** @example 1 */
+      page: number;
+      /** @example 20 */
+      limit: number;
+    };
+    CreateProductDto: {
+      /**
+       * @description 1–200 characters; surrounding whitespace is trimmed
+       * @example Espresso cup
+       */
+      name: string;
+      /**
+       * @description at most 2000 characters
+       * @example Porcelain, 80 ml
+       */
+      description?: string | null;
+      /**
+       * @description a JSON number, 0 to 9999999999.99, at most two decimals
+       * @example 19.99
+       */
+      price: number;
+      /**
+       * @description units in stock, a whole number ≥ 0
+       * @example 12
+       */
+      stock: number;
+    };
+    UpdateProductDto: {
+      /**
+       * @description 1–200 characters; surrounding whitespace is trimmed
+       * @example Espresso cup, large
+       */
+      name?: string;
+      /**
+       * @description at most 2000 characters; null clears it
+       * @example Porcelain, 120 ml
+       */
+      description?: string | null;
+      /**
+       * @description a JSON number, 0 to 9999999999.99, at most two decimals
+       * @example 24.5
+       */
+      price?: number;
+      /**
+       * @description units in stock, a whole number ≥ 0
+       * @example 3
+       */
+      stock?: number;
     };
   };
   responses: never;
@@ -982,16 +1179,16 @@ export interface operations {
   };
   listUsers: {
     parameters: {
-      query: {
+      query?: {
         page?: number;
         limit?: number;
+        /** @description a field, or -field for descending: created_at, username, email */
+        sort?: 'created_at' | '-created_at' | 'username' | '-username' | 'email' | '-email';
         /** @description case-insensitive substring of username, email or full name */
         q?: string;
         role?: 'user' | 'admin';
         /** @description true or false */
         is_active?: boolean;
-        /** @description a field, or -field for descending: created_at, username, email */
-        sort: 'created_at' | '-created_at' | 'username' | '-username' | 'email' | '-email';
       };
       header?: never;
       path?: never;
@@ -1569,6 +1766,510 @@ export interface operations {
       };
       /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  listTodos: {
+    parameters: {
+      query?: {
+        page?: number;
+        limit?: number;
+        /** @description a field, or -field for descending: created_at, updated_at, title (case-insensitive) */
+        sort?: 'created_at' | '-created_at' | 'updated_at' | '-updated_at' | 'title' | '-title';
+        /** @description true or false: only completed, or only open todos */
+        completed?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TodoPageDto'];
+        };
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  createTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTodoDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TodoResponseDto'];
+        };
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden (`forbidden`), or a failed CSRF check on a cookie-authenticated request (`csrf_failed`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  getTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description resource id (UUID) */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TodoResponseDto'];
+        };
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  deleteTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description resource id (UUID) */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden (`forbidden`), or a failed CSRF check on a cookie-authenticated request (`csrf_failed`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  updateTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description resource id (UUID) */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTodoDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TodoResponseDto'];
+        };
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden (`forbidden`), or a failed CSRF check on a cookie-authenticated request (`csrf_failed`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  listProducts: {
+    parameters: {
+      query?: {
+        page?: number;
+        limit?: number;
+        /** @description a field, or -field for descending: name (case-insensitive), price, created_at */
+        sort?: 'name' | '-name' | 'price' | '-price' | 'created_at' | '-created_at';
+        /** @description case-insensitive substring of the name */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductPageDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  createProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateProductDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductResponseDto'];
+        };
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden (`forbidden`), or a failed CSRF check on a cookie-authenticated request (`csrf_failed`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  getProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description resource id (UUID) */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  deleteProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description resource id (UUID) */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden (`forbidden`), or a failed CSRF check on a cookie-authenticated request (`csrf_failed`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  updateProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description resource id (UUID) */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateProductDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductResponseDto'];
+        };
+      };
+      /** @description Not authenticated: `code` is unauthenticated, invalid_token, token_expired (refresh) or session_revoked (log in again) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden (`forbidden`), or a failed CSRF check on a cookie-authenticated request (`csrf_failed`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Validation failed: one entry per field in `errors` */
+      422: {
         headers: {
           [name: string]: unknown;
         };

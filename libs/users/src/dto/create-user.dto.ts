@@ -1,4 +1,5 @@
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { Omittable } from '@app/common';
+import { IsBoolean, IsIn } from 'class-validator';
 import { USER_ROLES, UserRole } from '../entities/user.entity';
 import { EmailField, FullNameField, PasswordField, UsernameField } from './user-fields';
 
@@ -27,11 +28,11 @@ export class RegisterUserDto {
 /** Admin creation: may also set the role and whether the account is active. */
 export class CreateUserDto extends RegisterUserDto {
   /** @example "user" */
-  @IsOptional()
+  @Omittable()
   @IsIn(USER_ROLES)
   role?: UserRole;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   is_active?: boolean;
 }

@@ -1,4 +1,5 @@
 import { PageQueryDto, sortValues, toBooleanParam } from '@app/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { USER_ROLES, UserRole } from '../entities/user.entity';
@@ -25,6 +26,7 @@ export class ListUsersQueryDto extends PageQueryDto {
 
   /** a field, or -field for descending: created_at, username, email
    * @example "-created_at" */
+  @ApiPropertyOptional({ enum: USER_SORTS, default: '-created_at' })
   @IsOptional()
   @IsIn(USER_SORTS, { message: `sort must be one of ${USER_SORTS.join(', ')}` })
   sort: string = '-created_at';

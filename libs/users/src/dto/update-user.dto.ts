@@ -1,16 +1,17 @@
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { Omittable } from '@app/common';
+import { IsBoolean, IsIn } from 'class-validator';
 import { USER_ROLES, UserRole } from '../entities/user.entity';
 import { EmailField, FullNameField, UsernameField } from './user-fields';
 
 /** What a user may change about themself. role and is_active are refused (422), not ignored. */
 export class UpdateProfileDto {
   /** @example "ada_l" */
-  @IsOptional()
+  @Omittable()
   @UsernameField()
   username?: string;
 
   /** @example "ada@newmail.example" */
-  @IsOptional()
+  @Omittable()
   @EmailField()
   email?: string;
 
@@ -21,11 +22,11 @@ export class UpdateProfileDto {
 
 /** What an admin may change about anyone. */
 export class AdminUpdateUserDto extends UpdateProfileDto {
-  @IsOptional()
+  @Omittable()
   @IsIn(USER_ROLES)
   role?: UserRole;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   is_active?: boolean;
 }

@@ -1,9 +1,9 @@
+import { Trim } from '@app/common';
 import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password/password-policy';
 
-const trim = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+const trim = Trim();
 
 /** 3–50 characters of A–Z a–z 0–9 _ . - */
 export const UsernameField = (): PropertyDecorator =>
