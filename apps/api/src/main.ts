@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import { Lifecycle } from '@app/common';
 import { AppConfig, ConfigValidationError } from '@app/config';
 import { createApp } from './bootstrap';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -28,15 +31,22 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const { shutdownDrainDelayMs, shutdownTimeoutMs } = config.http;
+    logger.info({ signal, drain_delay_ms: shutdownDrainDelayMs }, 'shutting down: readiness now 503');
+    app.get(Lifecycle).beginShutdown();
     const force = setTimeout(() => {
-      logger.error(`shutdown took longer than ${config.http.shutdownTimeoutMs} ms; exiting anyway`);
+      logger.error(`shutdown took longer than ${shutdownTimeoutMs} ms; exiting anyway`);
       logger.flush();
       process.exit(1);
-    }, config.http.shutdownTimeoutMs).unref();
-    app
-      .close()
+    }, shutdownDrainDelayMs + shutdownTimeoutMs).unref();
+    // Node only closes the keep-alive connections idle at close(); those finishing a request later would hold
+    // the server open until their keep-alive timeout, so keep reaping them while closing.
+    const server = app.getHttpServer();
+    const reaper = setInterval(() => server.closeIdleConnections(), 100).unref();
+    sleep(shutdownDrainDelayMs)
+      .then(() => app.close())
       .then(() => {
+        clearInterval(reaper);
         clearTimeout(force);
         logger.info('shutdown complete');
         logger.flush(() => process.exit(0));

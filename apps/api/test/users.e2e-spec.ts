@@ -73,6 +73,38 @@ describe('users (real PostgreSQL and Redis)', () => {
   });
 
   describe('PATCH /users/me', () => {
+    it.each(['username', 'email'])('422 (not 500) when %s is null; nothing changes', async (field) => {
+      const { user, tokens } = await registerAndTokenLogin(sut.server);
+      const res = await request(sut.server)
+        .patch(`${V1}/users/me`)
+        .set(bearer(tokens.access_token))
+        .send({ [field]: null });
+      expect(problemOf(res)).toEqual(aProblem(422, 'validation_failed'));
+      expect(fieldsOf(res)).toEqual([field]);
+      const after = await request(sut.server).get(`${V1}/users/me`).set(bearer(tokens.access_token)).expect(200);
+      expect(after.body).toEqual(user);
+    });
+
+    it('full_name null clears it', async () => {
+      const { tokens } = await registerAndTokenLogin(sut.server);
+      const res = await request(sut.server)
+        .patch(`${V1}/users/me`)
+        .set(bearer(tokens.access_token))
+        .send({ full_name: null })
+        .expect(200);
+      expect(res.body.full_name).toBeNull();
+    });
+
+    it.each(['role', 'is_active', 'username'])('admin PATCH /users/{id}: %s null is 422 (not 500)', async (field) => {
+      const { user } = await createUser();
+      const res = await request(sut.server)
+        .patch(`${V1}/users/${user.id}`)
+        .set(asAdmin())
+        .send({ [field]: null });
+      expect(problemOf(res)).toEqual(aProblem(422, 'validation_failed'));
+      expect(fieldsOf(res)).toEqual([field]);
+    });
+
     it('updates full_name, email (stored lower-case) and username', async () => {
       const { user, tokens } = await registerAndTokenLogin(sut.server);
       const next = newUserInput();

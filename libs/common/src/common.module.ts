@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { Lifecycle } from './http/lifecycle';
 import { MetricsService } from './metrics/metrics.service';
 import { createValidationPipe } from './validation/validation.pipe';
 
@@ -9,9 +10,10 @@ import { createValidationPipe } from './validation/validation.pipe';
 @Module({
   providers: [
     MetricsService,
+    Lifecycle,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [MetricsService],
+  exports: [MetricsService, Lifecycle],
 })
 export class CommonModule {}

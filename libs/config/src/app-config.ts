@@ -10,6 +10,7 @@ export interface HttpConfig {
   corsOrigins: string[];
   cookieSecure: boolean;
   shutdownTimeoutMs: number;
+  shutdownDrainDelayMs: number;
   /** Fastify's trustProxy: false, true, or a list of IPs/CIDRs. */
   trustProxy: boolean | string[];
 }
@@ -103,6 +104,7 @@ export class AppConfig {
         .filter(Boolean),
       cookieSecure: v.COOKIE_SECURE,
       shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+      shutdownDrainDelayMs: v.SHUTDOWN_DRAIN_DELAY_MS,
       trustProxy: parseTrustProxy(v.TRUST_PROXY),
     };
     this.sessions = {

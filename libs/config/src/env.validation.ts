@@ -222,6 +222,16 @@ export class EnvironmentVariables {
   @Max(10 * 1024 * 1024)
   BODY_LIMIT_BYTES = 100 * 1024;
 
+  /**
+   * On SIGTERM, how long to keep serving (with /health/ready answering 503) before closing the listener, so
+   * that a load balancer stops sending new connections first. Set it to the balancer's probe period.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_DRAIN_DELAY_MS = 0;
+
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   @Transform(toInt)
   @IsInt()

@@ -101,8 +101,17 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** A redis:// URL through this proxy. */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** The same URL with this proxy's host and port (e.g. a postgres:// URL routed through it). */
+  through(url: string): string {
+    const routed = new URL(url);
+    routed.hostname = '127.0.0.1';
+    routed.port = String(this.port);
+    return routed.toString();
   }
 
   /** Drops every connection and refuses new ones. */

@@ -1,4 +1,4 @@
-import { AppError } from '@app/common';
+import { AppError, Lifecycle } from '@app/common';
 import { KeyValueStore } from '@app/redis';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -35,6 +35,7 @@ export class HealthService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: KeyValueStore,
+    private readonly lifecycle: Lifecycle,
   ) {}
 
   async readiness(): Promise<ReadinessReport> {
@@ -47,6 +48,7 @@ export class HealthService {
       .filter(([, result]) => result.status === 'down')
       .map(([name]) => name);
     if (down.length) throw new NotReadyError(`Unavailable: ${down.join(', ')}.`, { checks });
+    if (this.lifecycle.shuttingDown) throw new NotReadyError('Shutting down.', { checks });
     return { status: 'ok', checks };
   }
 }

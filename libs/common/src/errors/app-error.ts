@@ -1,3 +1,4 @@
+import { mergeByField } from './field-errors';
 /** One field-level problem in a request. */
 export interface FieldError {
   field: string;
@@ -39,7 +40,7 @@ export class ValidationFailedError extends AppError {
 
   constructor(errors: FieldError[], detail = 'One or more fields are invalid.') {
     super(detail);
-    this.errors = errors;
+    this.errors = mergeByField(errors);
   }
 }
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, FieldError } from './app-error';
+import { isDependencyUnavailable } from './dependency-errors';
 import { defaultCodeFor, PROBLEM_CONTENT_TYPE, ProblemDetails, problemType, statusTitle } from './problem-details';
 
 interface Mapped {
@@ -37,7 +38,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const mapped = this.map(exception);
-    if (mapped.status >= 500 && !(exception instanceof AppError)) {
+    if (mapped.status === 503 && !(exception instanceof AppError)) {
+      this.logger.warn({ err: exception, request_id: request.id }, 'dependency unavailable');
+    } else if (mapped.status >= 500 && !(exception instanceof AppError)) {
       this.logger.error({ err: exception, request_id: request.id }, 'unhandled error');
     }
     const body: ProblemDetails = {
@@ -83,6 +86,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         code: defaultCodeFor(status),
         title: statusTitle(status),
         detail: this.httpDetail(exception, status),
+      };
+    }
+    if (isDependencyUnavailable(exception)) {
+      return {
+        status: 503,
+        code: 'service_unavailable',
+        title: statusTitle(503),
+        detail: 'A backing service is unavailable; try again shortly.',
+        headers: { 'retry-after': '5' },
       };
     }
     return { status: 500, code: 'internal_error', title: statusTitle(500), detail: 'An unexpected error occurred.' };

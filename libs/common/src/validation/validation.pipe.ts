@@ -1,13 +1,19 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from '../errors/app-error';
+import { mergeByField } from '../errors/field-errors';
 
-/** Flattens class-validator's tree into one entry per bad field, with dotted paths for nested ones. */
+/**
+ * Flattens class-validator's tree into one entry per bad field (dotted paths for nested ones); when a field
+ * fails several rules, their messages are joined.
+ */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...toFieldErrors(error.children ?? [], field)];
-  });
+  return mergeByField(
+    errors.flatMap((error) => {
+      const field = parent ? `${parent}.${error.property}` : error.property;
+      const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+      return [...own, ...toFieldErrors(error.children ?? [], field)];
+    }),
+  );
 }
 
 /**
