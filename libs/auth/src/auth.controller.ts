@@ -88,10 +88,10 @@ export class AuthController {
     return { session: sessionSummary(tokens.session) };
   }
 
-  @ApiOperation({ summary: 'End the current session and clear the cookies (idempotent)' })
+  @ApiOperation({
+    summary: 'End the current session (named by a bearer token or the cookies) and clear the cookies (idempotent)',
+  })
   @ApiProblems(403)
-  @ApiBearerAuth('bearer')
-  @ApiCookieAuth('cookie')
   @Public()
   @Post('logout')
   @HttpCode(204)

@@ -256,7 +256,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** End the current session and clear the cookies (idempotent) */
+    /** End the current session (named by a bearer token or the cookies) and clear the cookies (idempotent) */
     post: operations['logout'];
     delete?: never;
     options?: never;
