@@ -92,10 +92,24 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
     return refreshing;
   };
 
+  /**
+   * Worth a refresh: an expired access token — or, in cookie mode, no access token at all while the page still
+   * has the session's CSRF cookie (the browser drops the short-lived access cookie when its max-age ends, but
+   * the session, and its refresh cookie, may live on).
+   */
+  const refreshable = async (response: Response): Promise<boolean> => {
+    if (response.status !== 401) return false;
+    const code = await problemCode(response.clone());
+    return (
+      code === 'token_expired' ||
+      (options.mode === 'cookie' && code === 'unauthenticated' && !!readCookie('csrf_token'))
+    );
+  };
+
   const fetchWithRefresh = async (input: Request): Promise<Response> => {
     const retry = input.clone();
     const response = await baseFetch(authorize(input));
-    if (response.status !== 401 || !(await isTokenExpired(response.clone()))) return response;
+    if (!(await refreshable(response))) return response;
     return (await refresh()) ? baseFetch(authorize(retry)) : response;
   };
 
@@ -127,11 +141,11 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
   };
 }
 
-async function isTokenExpired(response: Response): Promise<boolean> {
+async function problemCode(response: Response): Promise<string | undefined> {
   try {
-    return ((await response.json()) as { code?: string }).code === 'token_expired';
+    return ((await response.json()) as { code?: string }).code;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
