@@ -24,9 +24,10 @@ describe('failure drill: PostgreSQL unreachable', () => {
   it('fails fast with 503 problem+json, reports not ready, and recovers by itself', async () => {
     const { tokens } = await registerAndTokenLogin(sut.server);
     await request(sut.server).get('/api/v1/auth/session').set(bearer(tokens.access_token)).expect(200); // cached
+    await request(sut.server).get('/api/v1/users/me').set(bearer(tokens.access_token)).expect(200); // cached
 
     await proxy.cut();
-    const me = await request(sut.server).get('/api/v1/users/me').set(bearer(tokens.access_token));
+    const me = await request(sut.server).get('/api/v1/sessions').set(bearer(tokens.access_token));
     expect(me.status).toBe(503);
     expect(me.headers['content-type']).toMatch(PROBLEM);
     expect(me.body).toMatchObject({ status: 503, code: 'service_unavailable' });
@@ -39,14 +40,15 @@ describe('failure drill: PostgreSQL unreachable', () => {
       .post('/api/v1/auth/register')
       .send({ username: 'during_outage', email: 'o@example.test', password: 'a long enough password' });
     expect(register.status).toBe(503);
-    // The session check is answered by the Redis cache: already-authenticated, DB-free routes keep working.
+    // Session check and profile come from the Redis cache: DB-free routes keep working.
     await request(sut.server).get('/api/v1/auth/session').set(bearer(tokens.access_token)).expect(200);
+    await request(sut.server).get('/api/v1/users/me').set(bearer(tokens.access_token)).expect(200);
 
     await proxy.heal();
     const deadline = Date.now() + 15000;
     let status = 0;
     while (Date.now() < deadline && status !== 200) {
-      status = (await request(sut.server).get('/api/v1/users/me').set(bearer(tokens.access_token))).status;
+      status = (await request(sut.server).get('/api/v1/sessions').set(bearer(tokens.access_token))).status;
       if (status !== 200) await sleep(200);
     }
     expect(status).toBe(200);

@@ -69,6 +69,18 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     expect((await session(b, tokens).expect(401)).body.code).toBe('session_revoked');
   });
 
+  it('a profile change on one instance is what the other serves next (cached profiles are rewritten)', async () => {
+    const { tokens } = await registerAndTokenLogin(a.server);
+    const me = () => request(b.server).get('/api/v1/users/me').set(bearer(tokens.access_token)).expect(200);
+    await me(); // B caches the profile
+    await request(a.server)
+      .patch('/api/v1/users/me')
+      .set(bearer(tokens.access_token))
+      .send({ full_name: 'Changed On A' })
+      .expect(200);
+    expect((await me()).body.full_name).toBe('Changed On A');
+  });
+
   it('a demotion on one instance takes effect on the other on the very next request', async () => {
     const admin = await adminTokenLogin(a.server);
     const { input, user } = await registerAndTokenLogin(a.server);

@@ -7,6 +7,7 @@ import { AdminUpdateUserDto, UpdateProfileDto } from './dto/update-user.dto';
 import { UserEntity } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher';
 import { checkPassword } from './password/password-policy';
+import { UserProfileCache } from './user-profile-cache';
 import { UserChanges, UsersRepository } from './users.repository';
 import {
   CannotDeleteSelfError,
@@ -26,6 +27,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly profiles: UserProfileCache,
   ) {}
 
   register(dto: RegisterUserDto): Promise<UserEntity> {
@@ -59,6 +61,15 @@ export class UsersService {
     if (!user) return this.hasher.verifyDummy(password).then(() => null);
     const valid = await this.hasher.verify(user.passwordHash, password);
     return valid && user.isActive ? user : null;
+  }
+
+  /** GET /users/me: from the profile cache when it has it (no table on the hot path), else Postgres. */
+  async getProfile(id: string): Promise<Omit<UserEntity, 'passwordHash'>> {
+    const cached = await this.profiles.get(id);
+    if (cached) return cached;
+    const user = await this.get(id);
+    await this.profiles.warm(user);
+    return user;
   }
 
   async get(id: string): Promise<UserEntity> {
@@ -124,6 +135,7 @@ export class UsersService {
     // Revoke first (marks the cache) — the rows then go with the user (ON DELETE CASCADE).
     await this.sessions.revokeAllForUser(id, 'user_deleted', { by: actor.userId });
     await this.users.delete(id);
+    await this.profiles.evict(id);
     this.audit.log({ event: 'user_deleted', user_id: id, by: actor.userId }, 'user deleted');
   }
 
@@ -155,6 +167,7 @@ export class UsersService {
   private async apply(id: string, changes: UserChanges): Promise<UserEntity> {
     const updated = await this.users.update(id, changes);
     if (!updated) throw new UserNotFoundError();
+    await this.profiles.replace(updated);
     return updated;
   }
 }

@@ -18,7 +18,7 @@ export class UserResponseDto {
   updated_at: Date;
 }
 
-export function toUserResponse(user: UserEntity): UserResponseDto {
+export function toUserResponse(user: Omit<UserEntity, 'passwordHash'>): UserResponseDto {
   return {
     id: user.id,
     username: user.username,
