@@ -8,10 +8,13 @@ import {
   AppLogger,
   createLogger,
   MetricsService,
+  frameworkErrorsAsProblems,
   PinoNestLogger,
+  registerBodyParsers,
   registerRequestObservability,
   requestIdFrom,
 } from '@app/common';
+import { OAuthTokenError } from '@app/auth';
 import { AppConfig } from '@app/config';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -61,15 +64,22 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFrom(request.headers['x-request-id']),
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorsAsProblems,
     trustProxy: config.http.trustProxy,
     forceCloseConnections: 'idle',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.imports), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    bodyParser: false, // registerBodyParsers below: strict JSON everywhere, a form on the token endpoint only
   });
 
-  registerRequestObservability(app.getHttpAdapter().getInstance(), { logger, metrics: app.get(MetricsService) });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestObservability(fastify, { logger, metrics: app.get(MetricsService) });
+  registerBodyParsers(fastify, {
+    formRoutes: [`/${API_PREFIX}/auth/token`],
+    formRouteRefusal: () => new OAuthTokenError('invalid_request', 'send application/x-www-form-urlencoded (RFC 6749)'),
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

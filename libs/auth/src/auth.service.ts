@@ -65,7 +65,11 @@ export class AuthService {
     await this.limits.token(ipOf(client));
     const field = (name: string): string | undefined => {
       const value = form?.[name];
-      return typeof value === 'string' && value.length > 0 ? value : undefined;
+      if (typeof value !== 'string' || value.length === 0) return undefined;
+      if (value.includes('\u0000') || !value.isWellFormed() || value.length > 1024) {
+        throw new OAuthTokenError('invalid_request', `${name} is malformed`);
+      }
+      return value;
     };
     const grant = field('grant_type');
     let tokens: AuthTokens;

@@ -14,3 +14,4 @@ export * from './http/auth-context';
 export * from './errors/problem-details.dto';
 export * from './errors/dependency-errors';
 export * from './validation/field-decorators';
+export * from './http/request-bodies';

@@ -36,14 +36,13 @@ export class UserProfileCache {
 
   /** After a change: the new profile replaces whatever is cached. */
   async replace(user: UserEntity): Promise<void> {
-    await this.store
-      .set(key(user.id), encode(user), PROFILE_TTL_MS)
-      .catch((error: unknown) => this.evict(user.id, error));
+    await this.store.set(key(user.id), encode(user), PROFILE_TTL_MS).catch(() => this.evict(user.id));
   }
 
-  async evict(userId: string, cause?: unknown): Promise<void> {
+  /** Best effort: with Redis unreachable the entry (if any) expires within PROFILE_TTL_MS. */
+  async evict(userId: string): Promise<void> {
     await this.store.del(key(userId)).catch((error: unknown) => {
-      this.logger.warn(`could not evict profile ${userId}: ${(error as Error).message} (${String(cause ?? '')})`);
+      this.logger.warn(`could not evict profile ${userId}: ${(error as Error).message}`);
     });
   }
 }

@@ -60,13 +60,11 @@ export class JwtStrategy extends Strategy {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 async function validateClaims(claims: AccessClaims, sessions: SessionsService) {
-  if (
-    claims.typ !== 'access' ||
-    typeof claims.exp !== 'number' ||
-    typeof claims.sid !== 'string' ||
-    typeof claims.sub !== 'string'
-  ) {
+  if (claims.typ !== 'access' || typeof claims.exp !== 'number' || !isUuid(claims.sid) || !isUuid(claims.sub)) {
     throw new InvalidTokenError();
   }
   return sessions.authenticate(claims.sid, claims.sub);

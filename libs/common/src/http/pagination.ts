@@ -10,6 +10,7 @@ export class PageQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(1_000_000) // (page - 1) * limit must stay a sane OFFSET
   page: number = 1;
 
   /** items per page */
