@@ -1,6 +1,4 @@
-import { EXAMPLE_JWT_SECRET } from '@app/config';
 import { newUserInput, uniqueSuffix } from '@app/testing';
-import * as jwt from 'jsonwebtoken';
 import request, { Response } from 'supertest';
 import {
   adminEnv,
@@ -26,56 +24,18 @@ import {
   sleep,
   tokenLogin,
   tokenRefresh,
+  fieldsOf,
 } from './support/auth-helpers';
 import { startTestApp, TestApp } from './support/test-app';
+import { AccessClaims, claimsOf, forgeAccess, unsignedToken } from './support/tokens';
 
 const V1 = '/api/v1';
-const ISSUER = 'user-management-api';
 const USER_KEYS = ['id', 'username', 'email', 'full_name', 'role', 'is_active', 'created_at', 'updated_at'];
-
-type AccessClaims = { sub: string; sid: string; role: string };
-
-function claimsOf(accessToken: string): AccessClaims {
-  return jwt.decode(accessToken) as AccessClaims;
-}
-
-/** An access token with valid claims for the given session, changed by `overrides`; `omit` drops claims. */
-function forgeAccess(
-  base: AccessClaims,
-  overrides: Record<string, unknown> = {},
-  options: { secret?: string; algorithm?: jwt.Algorithm; omit?: string[] } = {},
-): string {
-  const now = Math.floor(Date.now() / 1000);
-  const payload: Record<string, unknown> = {
-    sub: base.sub,
-    sid: base.sid,
-    role: base.role,
-    typ: 'access',
-    iss: ISSUER,
-    aud: ISSUER,
-    iat: now,
-    exp: now + 300,
-    ...overrides,
-  };
-  for (const claim of options.omit ?? []) delete payload[claim];
-  return jwt.sign(payload, options.secret ?? EXAMPLE_JWT_SECRET, { algorithm: options.algorithm ?? 'HS256' });
-}
-
-function unsignedToken(base: AccessClaims): string {
-  const now = Math.floor(Date.now() / 1000);
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const payload = { ...base, typ: 'access', iss: ISSUER, aud: ISSUER, iat: now, exp: now + 300 };
-  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
-}
 
 /** A problem+json body without the per-request fields. */
 function withoutRequestFields(body: Record<string, unknown>): Record<string, unknown> {
   const { request_id: _requestId, instance: _instance, ...rest } = body;
   return rest;
-}
-
-function fieldsOf(res: Response): string[] {
-  return ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
 }
 
 describe('auth (real PostgreSQL and Redis)', () => {

@@ -1,6 +1,4 @@
-import { EXAMPLE_JWT_SECRET } from '@app/config';
 import { newUserInput, uniqueSuffix } from '@app/testing';
-import * as jwt from 'jsonwebtoken';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request, { Response } from 'supertest';
@@ -21,6 +19,7 @@ import {
   UserBody,
 } from './support/auth-helpers';
 import { startTestApp, TestApp } from './support/test-app';
+import { AccessClaims, claimsOf, forgeAccess, unsignedToken } from './support/tokens';
 
 /*
  * Hostile input: every refusal is a 4xx problem+json (RFC 6749 JSON on the token endpoint) that names nothing
@@ -28,7 +27,6 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 
 const V1 = '/api/v1';
-const ISSUER = 'user-management-api';
 const OTHER_SECRET = 'another-secret-of-at-least-thirty-two-bytes-0000';
 
 /** What a response must never contain: traces of the code, the database or the file system. */
@@ -94,40 +92,6 @@ function anyRefusal(): Verdict {
 /** The password policy wants no common password and neither username nor email inside; this never is. */
 function strongPassword(): string {
   return `correct horse ${uniqueSuffix()}`;
-}
-
-type AccessClaims = { sub: string; sid: string; role: string };
-
-function claimsOf(accessToken: string): AccessClaims {
-  return jwt.decode(accessToken) as AccessClaims;
-}
-
-function forgeAccess(
-  base: AccessClaims,
-  overrides: Record<string, unknown> = {},
-  options: { secret?: string; algorithm?: jwt.Algorithm; omit?: string[] } = {},
-): string {
-  const now = Math.floor(Date.now() / 1000);
-  const payload: Record<string, unknown> = {
-    sub: base.sub,
-    sid: base.sid,
-    role: base.role,
-    typ: 'access',
-    iss: ISSUER,
-    aud: ISSUER,
-    iat: now,
-    exp: now + 300,
-    ...overrides,
-  };
-  for (const claim of options.omit ?? []) delete payload[claim];
-  return jwt.sign(payload, options.secret ?? EXAMPLE_JWT_SECRET, { algorithm: options.algorithm ?? 'HS256' });
-}
-
-function unsignedToken(base: AccessClaims): string {
-  const now = Math.floor(Date.now() / 1000);
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const payload = { ...base, typ: 'access', iss: ISSUER, aud: ISSUER, iat: now, exp: now + 300 };
-  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
 }
 
 /** The list operations of the build-time spec that take `page`/`limit` (todos and products once they are in). */

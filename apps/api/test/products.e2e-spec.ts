@@ -13,6 +13,7 @@ import {
   registerAndTokenLogin,
   statusOf,
   TokenResponse,
+  fieldsOf,
 } from './support/auth-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -36,10 +37,6 @@ interface ProductPage {
   total: number;
   page: number;
   limit: number;
-}
-
-function fieldsOf(res: Response): string[] {
-  return ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
 }
 
 describe('products (real PostgreSQL and Redis)', () => {

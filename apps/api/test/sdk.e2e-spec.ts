@@ -1,20 +1,8 @@
-import { EXAMPLE_JWT_SECRET } from '@app/config';
 import { createUmaClient, UmaClient } from '@app/sdk';
 import { newUserInput } from '@app/testing';
-import * as jwt from 'jsonwebtoken';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, TestApp } from './support/test-app';
-
-/** An access token for the same session that is correctly signed but already expired. */
-function expiredCopyOf(accessToken: string): string {
-  const { sub, sid, role } = jwt.decode(accessToken) as { sub: string; sid: string; role: string };
-  const now = Math.floor(Date.now() / 1000);
-  return jwt.sign({ sub, sid, role, typ: 'access', iat: now - 120, exp: now - 60 }, EXAMPLE_JWT_SECRET, {
-    algorithm: 'HS256',
-    issuer: 'user-management-api',
-    audience: 'user-management-api',
-  });
-}
+import { expiredCopyOf } from './support/tokens';
 
 describe('TypeScript SDK against the running API (bearer mode)', () => {
   let sut: TestApp;

@@ -17,6 +17,7 @@ import {
   statusOf,
   TokenResponse,
   UserBody,
+  fieldsOf,
 } from './support/auth-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -46,10 +47,6 @@ interface TodoPage {
 interface Owner {
   user: UserBody;
   auth: Headers;
-}
-
-function fieldsOf(res: Response): string[] {
-  return ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
 }
 
 describe('todos (real PostgreSQL and Redis)', () => {

@@ -21,14 +21,11 @@ import {
   tokenRefresh,
   TokenResponse,
   UserBody,
+  fieldsOf,
 } from './support/auth-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
 const V1 = '/api/v1';
-
-function fieldsOf(res: Response): string[] {
-  return ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
-}
 
 describe('users (real PostgreSQL and Redis)', () => {
   let sut: TestApp;

@@ -268,3 +268,8 @@ export function statusOf(res: Response): { status: number; body: unknown } {
 export function aStatus(status: number): { status: number; body: unknown } {
   return { status, body: expect.anything() };
 }
+
+/** The fields named by a 422's `errors`. */
+export function fieldsOf(res: Response): string[] {
+  return ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
+}
