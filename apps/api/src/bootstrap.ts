@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import {
   AppLogger,
@@ -11,6 +10,7 @@ import {
   frameworkErrorsAsProblems,
   PinoNestLogger,
   registerBodyParsers,
+  registerSecurityHeaders,
   registerRequestObservability,
   requestIdFrom,
 } from '@app/common';
@@ -81,7 +81,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     formRouteRefusal: () => new OAuthTokenError('invalid_request', 'send application/x-www-form-urlencoded (RFC 6749)'),
   });
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  registerSecurityHeaders(fastify, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -15,3 +15,4 @@ export * from './errors/problem-details.dto';
 export * from './errors/dependency-errors';
 export * from './validation/field-decorators';
 export * from './http/request-bodies';
+export * from './http/security-headers';
