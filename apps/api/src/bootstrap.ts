@@ -8,6 +8,7 @@ import {
   createLogger,
   MetricsService,
   frameworkErrorsAsProblems,
+  lazyRequestLogger,
   PinoNestLogger,
   registerBodyParsers,
   registerSecurityHeaders,
@@ -68,6 +69,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     trustProxy: config.http.trustProxy,
     forceCloseConnections: 'idle',
   });
+  // Before any route exists: each route copies the factory when it is registered.
+  adapter.getInstance().setChildLoggerFactory(lazyRequestLogger);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.imports), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
