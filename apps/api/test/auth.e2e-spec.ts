@@ -455,6 +455,40 @@ describe('auth (real PostgreSQL and Redis)', () => {
       });
     });
 
+    describe('a token this instance verified before (VerifiedAccessTokens skips re-verifying it)', () => {
+      let real: AccessClaims;
+      let token: string;
+      beforeEach(async () => {
+        const { tokens } = await registerAndTokenLogin(sut.server);
+        token = tokens.access_token;
+        real = claimsOf(token);
+        await session(bearer(token)).expect(200); // now remembered
+      });
+
+      it('the same header and payload with another signature is still 401 invalid_token', async () => {
+        const [header, payload, signature] = token.split('.');
+        const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+        const resigned = forgeAccess(real, {}, { secret: 'another-secret-0123456789abcdef-0123456789' });
+        for (const forged of [`${header}.${payload}.${flipped}`, `${header}.${payload}.${resigned.split('.')[2]}`]) {
+          expect(authFailureOf(await session(bearer(forged)))).toEqual(anAuthFailure('invalid_token'));
+        }
+        await session(bearer(token)).expect(200);
+      });
+
+      it('its session ended: 401 session_revoked on the next request', async () => {
+        await request(sut.server).post(`${V1}/auth/logout`).set(bearer(token)).expect(204);
+        expect(authFailureOf(await session(bearer(token)))).toEqual(anAuthFailure('session_revoked'));
+      });
+
+      it('past its exp: 401 token_expired, though it was accepted a moment before', async () => {
+        const expSoon = Math.floor(Date.now() / 1000) + 2;
+        const shortLived = forgeAccess(real, { exp: expSoon });
+        await session(bearer(shortLived)).expect(200);
+        await sleep(expSoon * 1000 - Date.now() + 50);
+        expect(authFailureOf(await session(bearer(shortLived)))).toEqual(anAuthFailure('token_expired'));
+      });
+    });
+
     it('a bearer header wins over cookies: garbage bearer with a valid cookie is 401 invalid_token', async () => {
       const { input } = await register(sut.server);
       const s = await loginWithCookies(sut.server, input.username, input.password);

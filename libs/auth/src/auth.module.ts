@@ -11,6 +11,7 @@ import { AuthService } from './auth.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthGuard } from './guards/auth.guard';
 import { JwtStrategy } from './guards/jwt.strategy';
+import { VerifiedAccessTokens } from './guards/verified-tokens';
 
 @Module({
   imports: [
@@ -37,6 +38,7 @@ import { JwtStrategy } from './guards/jwt.strategy';
     AuthService,
     AuthCookies,
     JwtStrategy,
+    VerifiedAccessTokens,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
 })

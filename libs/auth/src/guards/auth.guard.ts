@@ -8,9 +8,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator } from 'passport';
 import { InvalidTokenError, TokenExpiredError, UnauthenticatedError } from '../auth.errors';
 import { assertCsrf, isUnsafeMethod } from './csrf';
-import { JwtStrategy } from './jwt.strategy';
+import { extractAccessToken, JwtStrategy } from './jwt.strategy';
+import { VerifiedAccessTokens } from './verified-tokens';
 
-type AuthRequest = FastifyRequest & { auth?: RequestAuthContext };
+type AuthRequest = FastifyRequest & { auth?: RequestAuthContext; authVia?: RequestAuthContext['via'] };
+
+interface AccessRules {
+  isPublic: boolean;
+  roles: string[] | undefined;
+}
 
 /**
  * The global guard (APP_GUARD): every route needs a valid access token and a live session unless marked
@@ -21,10 +27,12 @@ export class AuthGuard implements CanActivate {
   private readonly allowedOrigins: string[];
   /** This app's own passport instance (see JwtStrategy for why not the global one). */
   private readonly passport = new Authenticator();
+  private readonly rulesByHandler = new WeakMap<object, AccessRules>();
 
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
+    private readonly verifiedTokens: VerifiedAccessTokens,
     strategy: JwtStrategy,
     config: AppConfig,
   ) {
@@ -33,8 +41,8 @@ export class AuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const access = this.accessRulesOf(context);
+    if (access.isPublic) return true;
 
     const http = context.switchToHttp();
     const request = http.getRequest<AuthRequest>();
@@ -44,12 +52,35 @@ export class AuthGuard implements CanActivate {
     if (auth.via === 'cookie' && isUnsafeMethod(request.method)) {
       assertCsrf(request, auth.sessionId, this.allowedOrigins, (sid, token) => this.sessions.isCsrfTokenOf(sid, token));
     }
-    const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(auth.role)) throw new ForbiddenError();
+    if (access.roles && !access.roles.includes(auth.role)) throw new ForbiddenError();
     return true;
   }
 
-  private authenticate(request: AuthRequest, reply: FastifyReply): Promise<RequestAuthContext> {
+  /** @Public() and @Roles() of a route: read once per handler, since decorators can't change at run time. */
+  private accessRulesOf(context: ExecutionContext): AccessRules {
+    const handler = context.getHandler();
+    let rules = this.rulesByHandler.get(handler);
+    if (rules === undefined) {
+      const targets = [handler, context.getClass()];
+      rules = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true,
+        roles: this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets),
+      };
+      this.rulesByHandler.set(handler, rules);
+    }
+    return rules;
+  }
+
+  private async authenticate(request: AuthRequest, reply: FastifyReply): Promise<RequestAuthContext> {
+    // A token this process verified before goes straight to the session check (see VerifiedAccessTokens).
+    const token = extractAccessToken(request);
+    const claims = token === null ? undefined : this.verifiedTokens.recall(token);
+    if (claims === undefined) return this.authenticateWithPassport(request, reply);
+    const principal = await this.sessions.authenticate(claims.sid, claims.sub);
+    return { ...principal, via: request.authVia ?? 'bearer' };
+  }
+
+  private authenticateWithPassport(request: AuthRequest, reply: FastifyReply): Promise<RequestAuthContext> {
     return new Promise((resolve, reject) => {
       const callback = (error: unknown, user: RequestAuthContext | false, info: unknown): void => {
         if (error) reject(error instanceof Error ? error : new InvalidTokenError());

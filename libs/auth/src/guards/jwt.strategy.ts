@@ -7,6 +7,7 @@ import { Strategy } from 'passport-jwt';
 import type { AccessClaims } from '../access-tokens';
 import { InvalidTokenError } from '../auth.errors';
 import { ACCESS_COOKIE } from '../auth-cookies';
+import { VerifiedAccessTokens } from './verified-tokens';
 
 type AuthRequest = FastifyRequest & { authVia?: RequestAuthContext['via'] };
 
@@ -32,6 +33,7 @@ export function extractAccessToken(request: AuthRequest): string | null {
 /**
  * passport-jwt verifies the signature (HS256 only), issuer, audience and expiry; then the access claims must
  * say `typ: access` and carry an `exp`, and SessionsService must find the session live (Redis, else Postgres).
+ * A token that passed is remembered (VerifiedAccessTokens): the guard skips this strategy for it next time.
  *
  * A plain provider, registered in the guard's own passport Authenticator rather than passport's process-wide
  * registry (which @nestjs/passport's PassportStrategy uses): with the global one, a second app in the same
@@ -39,7 +41,7 @@ export function extractAccessToken(request: AuthRequest): string | null {
  */
 @Injectable()
 export class JwtStrategy extends Strategy {
-  constructor(config: AppConfig, sessions: SessionsService) {
+  constructor(config: AppConfig, sessions: SessionsService, verifiedTokens: VerifiedAccessTokens) {
     super(
       {
         jwtFromRequest: extractAccessToken,
@@ -51,7 +53,15 @@ export class JwtStrategy extends Strategy {
         passReqToCallback: true,
       },
       (request: AuthRequest, claims: AccessClaims, done: (error: unknown, user?: RequestAuthContext) => void) => {
-        validateClaims(claims, sessions).then(
+        try {
+          assertAccessClaims(claims);
+        } catch (error) {
+          done(error);
+          return;
+        }
+        const token = extractAccessToken(request);
+        if (token) verifiedTokens.remember(token, claims);
+        sessions.authenticate(claims.sid, claims.sub).then(
           (principal) => done(null, { ...principal, via: request.authVia ?? 'bearer' }),
           (error: unknown) => done(error),
         );
@@ -63,9 +73,9 @@ export class JwtStrategy extends Strategy {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
-async function validateClaims(claims: AccessClaims, sessions: SessionsService) {
+/** What jsonwebtoken does not check: the claims an access token of ours must carry. */
+function assertAccessClaims(claims: AccessClaims): void {
   if (claims.typ !== 'access' || typeof claims.exp !== 'number' || !isUuid(claims.sid) || !isUuid(claims.sub)) {
     throw new InvalidTokenError();
   }
-  return sessions.authenticate(claims.sid, claims.sub);
 }
