@@ -28,23 +28,23 @@ export class AuthRateLimits {
 
   async beforeLogin(login: string, ip: string): Promise<void> {
     const account = normalize(login);
-    this.enforce(await this.limiter.hit(`login:ip:${ip}`, this.rates.loginPerIp), 'login_per_ip', { ip });
-    this.enforce(
-      await this.limiter.check(`login:fail:acct-ip:${account}:${ip}`, this.rates.loginFailuresPerAccountIp),
-      'login_failures_per_account_ip',
-      { ip, login: account },
-    );
-    this.enforce(
-      await this.limiter.check(`login:fail:acct:${account}`, this.rates.loginFailuresPerAccount),
-      'login_failures_per_account',
-      { ip, login: account },
-    );
+    // Together: with Redis auto-pipelining the three leave in one write (a login was ~11 round trips in a row).
+    const [perIp, perAccountIp, perAccount] = await Promise.all([
+      this.limiter.hit(`login:ip:${ip}`, this.rates.loginPerIp),
+      this.limiter.check(`login:fail:acct-ip:${account}:${ip}`, this.rates.loginFailuresPerAccountIp),
+      this.limiter.check(`login:fail:acct:${account}`, this.rates.loginFailuresPerAccount),
+    ]);
+    this.enforce(perIp, 'login_per_ip', { ip });
+    this.enforce(perAccountIp, 'login_failures_per_account_ip', { ip, login: account });
+    this.enforce(perAccount, 'login_failures_per_account', { ip, login: account });
   }
 
   async loginFailed(login: string, ip: string): Promise<void> {
     const account = normalize(login);
-    await this.limiter.hit(`login:fail:acct-ip:${account}:${ip}`, this.rates.loginFailuresPerAccountIp);
-    await this.limiter.hit(`login:fail:acct:${account}`, this.rates.loginFailuresPerAccount);
+    await Promise.all([
+      this.limiter.hit(`login:fail:acct-ip:${account}:${ip}`, this.rates.loginFailuresPerAccountIp),
+      this.limiter.hit(`login:fail:acct:${account}`, this.rates.loginFailuresPerAccount),
+    ]);
   }
 
   /** A success clears this IP's failures for the account (not the account-wide count: an attack may go on). */

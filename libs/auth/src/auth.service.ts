@@ -54,8 +54,7 @@ export class AuthService {
       this.audit.warn({ event: 'login_failed', login: login.slice(0, 254), ip: client.ip }, 'login failed');
       throw new InvalidCredentialsError();
     }
-    await this.limits.loginSucceeded(login, ip);
-    const issued = await this.sessions.create(user, client);
+    const [, issued] = await Promise.all([this.limits.loginSucceeded(login, ip), this.sessions.create(user, client)]);
     this.audit.log({ event: 'login', user_id: user.id, session_id: issued.session.id, ip: client.ip }, 'login');
     return { user, ...this.tokensFor(user.id, issued) };
   }

@@ -34,13 +34,16 @@ export interface AdminSessionFilter {
 export class SessionsRepository {
   constructor(@InjectRepository(SessionEntity) private readonly repo: Repository<SessionEntity>) {}
 
-  insert(
+  async insert(
     session: Pick<
       SessionEntity,
       'id' | 'userId' | 'refreshTokenHash' | 'ip' | 'userAgent' | 'idleExpiresAt' | 'expiresAt'
     >,
   ): Promise<SessionEntity> {
-    return this.repo.save(this.repo.create({ ...session, refreshCounter: 0 }));
+    // insert(), not save(): one INSERT … RETURNING, where save() wrapped it in BEGIN/COMMIT (3 round trips).
+    const entity = this.repo.create({ ...session, refreshCounter: 0 });
+    await this.repo.insert(entity); // fills in the generated columns (created_at, last_seen_at)
+    return entity;
   }
 
   async findWithUser(sessionId: string): Promise<SessionWithUser | null> {
