@@ -1,5 +1,8 @@
 import { uniqueSuffix } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -241,6 +244,47 @@ describe('products (real PostgreSQL and Redis)', () => {
     });
   });
 
+  describe('timestamps', () => {
+    const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+    /** What a JS Date made from the stored value serialises to (how the API printed timestamps so far). */
+    async function storedAsDate(id: string): Promise<{ created_at: string; updated_at: string }> {
+      const [row] = await sut.app
+        .get(DataSource)
+        .query<{ created_at: Date; updated_at: Date }[]>(`SELECT created_at, updated_at FROM products WHERE id = $1`, [
+          id,
+        ]);
+      return { created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
+    }
+
+    it('are ISO 8601 in UTC with milliseconds, as a Date of the stored value prints, on create, read and list', async () => {
+      const created = await createProduct();
+      expect(created.created_at).toMatch(ISO_MS);
+      expect(created.updated_at).toBe(created.created_at);
+      expect({ created_at: created.created_at, updated_at: created.updated_at }).toEqual(
+        await storedAsDate(created.id),
+      );
+      expect((await getProduct(created.id).expect(200)).body).toEqual(created);
+      expect((await list({ q: created.name }).expect(200)).body.items).toEqual([created]);
+    });
+
+    it.each([
+      ['microseconds are truncated, not rounded', '2024-02-29 23:59:59.999999+00', '2024-02-29T23:59:59.999Z'],
+      ['a whole second', '1999-12-31 23:59:59+00', '1999-12-31T23:59:59.000Z'],
+      ['another offset', '2024-06-30 23:30:00.123456-05:30', '2024-07-01T05:00:00.123Z'],
+    ])('%s: %s is %s', async (_case, stored, expected) => {
+      const product = await createProduct();
+      await sut.app
+        .get(DataSource)
+        .query(`UPDATE products SET created_at = $2, updated_at = $2 WHERE id = $1`, [product.id, stored]);
+      expect(await storedAsDate(product.id)).toEqual({ created_at: expected, updated_at: expected });
+      const read = (await getProduct(product.id).expect(200)).body as ProductBody;
+      expect([read.created_at, read.updated_at]).toEqual([expected, expected]);
+      const listed = (await list({ q: product.name }).expect(200)).body as ProductPage;
+      expect(listed.items.map((p) => [p.created_at, p.updated_at])).toEqual([[expected, expected]]);
+    });
+  });
+
   describe('PATCH /products/{id} (admin)', () => {
     it('changes name, description, price and stock; updated_at moves, created_at stays', async () => {
       const product = await createProduct({ description: 'first' });
@@ -392,6 +436,32 @@ describe('products (real PostgreSQL and Redis)', () => {
       expect(pages.map(ids)).toEqual([order('a b'), order('c d'), []]);
     });
 
+    it('past the end without a filter, total still counts every product', async () => {
+      const { total } = (await list({ limit: 1 }).expect(200)).body as ProductPage;
+      expect((await list({ limit: 100, page: 100000 }).expect(200)).body).toEqual({
+        items: [],
+        total,
+        page: 100000,
+        limit: 100,
+      });
+    });
+
+    it('breaks ties by id, ascending in both directions', async () => {
+      const tie = `tie${uniqueSuffix()}`;
+      const made: ProductBody[] = [];
+      for (const name of [`${tie} same`, `${tie} Same`, `${tie} SAME`])
+        made.push(await createProduct({ name, price: 7 }));
+      await sut.app
+        .get(DataSource)
+        .query(`UPDATE products SET created_at = '2024-01-01T00:00:00Z' WHERE name ILIKE $1`, [`${tie}%`]);
+      const byId = made.map((p) => p.id).sort();
+      for (const sort of ['name', '-name', 'price', '-price', 'created_at', '-created_at']) {
+        expect({ sort, ids: ids(await list({ q: tie, sort }).expect(200)) }).toEqual({ sort, ids: byId });
+      }
+      const pages = await Promise.all([1, 2, 3].map((page) => list({ q: tie, sort: '-price', limit: 1, page })));
+      expect(pages.flatMap(ids)).toEqual(byId);
+    });
+
     it.each([
       ['name', 'd c a b'],
       ['-name', 'b a c d'],
@@ -427,5 +497,50 @@ describe('products (real PostgreSQL and Redis)', () => {
       expect((await list({ q: marker, limit: 1 }).expect(200)).body.items).toHaveLength(1);
       expect((await list({ q: marker, limit: 100 }).expect(200)).body.items).toHaveLength(4);
     });
+  });
+});
+
+/** The repository's SQL runs on PGlite too; its driver types results its own way (count, numeric, timestamps). */
+describe('products in embedded mode (PGlite)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'uma-products-'));
+  const dataDir = join(root, 'pglite');
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp({
+      env: { ...adminEnv(), DATABASE_URL: undefined, REDIS_URL: undefined, EMBEDDED_DATA_DIR: dataDir },
+    });
+  }, 60000);
+  afterAll(async () => {
+    await sut?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates, reads, lists and pages with the same shapes; price stays a JSON number', async () => {
+    const admin = bearer((await adminTokenLogin(sut.server)).access_token);
+    const post = (name: string, price: number) =>
+      request(sut.server).post(`${V1}/products`).set(admin).send({ name, price, stock: 2 }).expect(201);
+    const cup = (await post('Cup', 9999999999.99)).body as ProductBody;
+    const bowl = (await post('bowl', 0.07)).body as ProductBody;
+    expect(cup).toEqual({
+      id: expect.any(String),
+      name: 'Cup',
+      description: null,
+      price: 9999999999.99,
+      stock: 2,
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      updated_at: cup.created_at,
+    });
+    expect((await request(sut.server).get(`${V1}/products/${cup.id}`).expect(200)).body).toEqual(cup);
+    const list = (query: Record<string, string | number>) =>
+      request(sut.server).get(`${V1}/products`).query(query).expect(200);
+    expect((await list({})).body).toEqual({ items: [bowl, cup], total: 2, page: 1, limit: 20 });
+    expect((await list({ sort: '-price', limit: 1, page: 2 })).body).toEqual({
+      items: [bowl],
+      total: 2,
+      page: 2,
+      limit: 1,
+    });
+    expect((await list({ q: 'C', limit: 1, page: 3 })).body).toEqual({ items: [], total: 1, page: 3, limit: 1 });
+    expect((await list({ q: 'nothing' })).body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
   });
 });

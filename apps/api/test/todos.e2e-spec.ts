@@ -1,5 +1,8 @@
 import { uniqueSuffix } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -363,6 +366,11 @@ describe('todos (real PostgreSQL and Redis)', () => {
       expect(beyond.body).toEqual({ items: [], total: 5, page: 4, limit: 2 });
     });
 
+    it('past the end of a filtered list, total still counts the filter’s matches', async () => {
+      const res = await list(owner.auth, { completed: true, limit: 2, page: 2 }).expect(200);
+      expect(res.body).toEqual({ items: [], total: 2, page: 2, limit: 2 });
+    });
+
     it('pages within a filter', async () => {
       const res = await list(owner.auth, { completed: false, limit: 1, page: 2 }).expect(200);
       expect(res.body).toMatchObject({ total: 3, page: 2, limit: 1 });
@@ -381,6 +389,24 @@ describe('todos (real PostgreSQL and Redis)', () => {
     ])('sorts by %s', async (sort, order) => {
       const res = await list(owner.auth, { sort }).expect(200);
       expect(ids(res)).toEqual(order.split(' ').map((key) => todos[key as keyof typeof todos].id));
+    });
+
+    it('breaks ties by id, ascending in both directions', async () => {
+      const tied = await newOwner();
+      const made = [];
+      for (const title of ['same', 'Same', 'SAME']) made.push(await createTodo(tied.auth, { title }));
+      await sut.app
+        .get(DataSource)
+        .query(
+          `UPDATE todos SET created_at = '2024-01-01T00:00:00Z', updated_at = '2024-01-01T00:00:00Z' WHERE user_id = $1`,
+          [tied.user.id],
+        );
+      const byId = made.map((t) => t.id).sort();
+      for (const sort of ['created_at', '-created_at', 'updated_at', '-updated_at', 'title', '-title']) {
+        expect({ sort, ids: ids(await list(tied.auth, { sort }).expect(200)) }).toEqual({ sort, ids: byId });
+      }
+      const pages = await Promise.all([1, 2, 3].map((page) => list(tied.auth, { sort: 'title', limit: 1, page })));
+      expect(pages.flatMap(ids)).toEqual(byId);
     });
 
     it.each([
@@ -418,6 +444,49 @@ describe('todos (real PostgreSQL and Redis)', () => {
 
     it('401 unauthenticated without credentials', async () => {
       expect(authFailureOf(await request(sut.server).get(`${V1}/todos`))).toEqual(anAuthFailure('unauthenticated'));
+    });
+  });
+
+  describe('timestamps', () => {
+    const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+    /** What a JS Date made from the stored value serialises to (how the API printed timestamps so far). */
+    async function storedAsDate(id: string): Promise<{ created_at: string; updated_at: string }> {
+      const [row] = await sut.app
+        .get(DataSource)
+        .query<{ created_at: Date; updated_at: Date }[]>(`SELECT created_at, updated_at FROM todos WHERE id = $1`, [
+          id,
+        ]);
+      return { created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
+    }
+
+    it('are ISO 8601 in UTC with milliseconds, as a Date of the stored value prints, on create, read and list', async () => {
+      const owner = await newOwner();
+      const created = await createTodo(owner.auth);
+      expect(created.created_at).toMatch(ISO_MS);
+      expect({ created_at: created.created_at, updated_at: created.updated_at }).toEqual(
+        await storedAsDate(created.id),
+      );
+      expect((await getTodo(owner.auth, created.id).expect(200)).body).toEqual(created);
+      expect((await list(owner.auth).expect(200)).body.items).toEqual([created]);
+    });
+
+    it.each([
+      ['microseconds are truncated, not rounded', '2024-02-29 23:59:59.999999+00', '2024-02-29T23:59:59.999Z'],
+      ['half a millisecond', '2024-03-01 00:00:00.0005+00', '2024-03-01T00:00:00.000Z'],
+      ['a whole second', '1999-12-31 23:59:59+00', '1999-12-31T23:59:59.000Z'],
+      ['another offset', '2024-06-30 23:30:00.123456-05:30', '2024-07-01T05:00:00.123Z'],
+    ])('%s: %s is %s', async (_case, stored, expected) => {
+      const owner = await newOwner();
+      const todo = await createTodo(owner.auth);
+      await sut.app
+        .get(DataSource)
+        .query(`UPDATE todos SET created_at = $2, updated_at = $2 WHERE id = $1`, [todo.id, stored]);
+      expect(await storedAsDate(todo.id)).toEqual({ created_at: expected, updated_at: expected });
+      const read = (await getTodo(owner.auth, todo.id).expect(200)).body as TodoBody;
+      expect([read.created_at, read.updated_at]).toEqual([expected, expected]);
+      const listed = (await list(owner.auth).expect(200)).body as TodoPage;
+      expect(listed.items.map((t) => [t.created_at, t.updated_at])).toEqual([[expected, expected]]);
     });
   });
 
@@ -482,5 +551,48 @@ describe('todos (real PostgreSQL and Redis)', () => {
     await request(sut.server).delete(`${V1}/users/${owner.user.id}`).set(asAdmin()).expect(204);
     const res = await request(sut.server).delete(`${V1}/todos/${todo.id}`).set(asAdmin());
     expect(problemOf(res)).toEqual(aProblem(404, 'todo_not_found'));
+  });
+});
+
+/** The repository's SQL runs on PGlite too; its driver types results its own way (count, booleans, timestamps). */
+describe('todos in embedded mode (PGlite)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'uma-todos-'));
+  const dataDir = join(root, 'pglite');
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp({ env: { DATABASE_URL: undefined, REDIS_URL: undefined, EMBEDDED_DATA_DIR: dataDir } });
+  }, 60000);
+  afterAll(async () => {
+    await sut?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates, reads, lists and pages with the same shapes', async () => {
+    const { tokens } = await registerAndTokenLogin(sut.server);
+    const auth = bearer(tokens.access_token);
+    const post = (title: string) => request(sut.server).post(`${V1}/todos`).set(auth).send({ title }).expect(201);
+    const first = (await post('first')).body as TodoBody;
+    const second = (await post('second')).body as TodoBody;
+    expect(first).toEqual({
+      id: expect.any(String),
+      user_id: expect.any(String),
+      title: 'first',
+      description: null,
+      completed: false,
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      updated_at: first.created_at,
+    });
+    expect((await request(sut.server).get(`${V1}/todos/${first.id}`).set(auth).expect(200)).body).toEqual(first);
+    const list = (query: Record<string, string | number | boolean>) =>
+      request(sut.server).get(`${V1}/todos`).query(query).set(auth).expect(200);
+    expect((await list({ sort: 'created_at' })).body).toEqual({ items: [first, second], total: 2, page: 1, limit: 20 });
+    expect((await list({ completed: false, limit: 1, page: 2, sort: 'created_at' })).body).toEqual({
+      items: [second],
+      total: 2,
+      page: 2,
+      limit: 1,
+    });
+    expect((await list({ limit: 1, page: 3 })).body).toEqual({ items: [], total: 2, page: 3, limit: 1 });
+    expect((await list({ completed: true })).body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
   });
 });

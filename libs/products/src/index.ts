@@ -5,3 +5,4 @@ export * from './entities/product.entity';
 export * from './products.errors';
 export * from './products.module';
 export * from './products.service';
+export type { Product } from './products.repository';

@@ -3,9 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ListProductsQueryDto } from './dto/list-products-query.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
-import { ProductEntity } from './entities/product.entity';
 import { ProductNotFoundError } from './products.errors';
-import { ProductChanges, ProductsRepository } from './products.repository';
+import { Product, ProductChanges, ProductsRepository } from './products.repository';
 
 /** The catalogue: anyone reads it, admins change it. */
 @Injectable()
@@ -14,17 +13,17 @@ export class ProductsService {
 
   constructor(private readonly products: ProductsRepository) {}
 
-  list(query: ListProductsQueryDto): Promise<Page<ProductEntity>> {
+  list(query: ListProductsQueryDto): Promise<Page<Product>> {
     return this.products.list({ page: query.page, limit: query.limit, q: query.q, sort: query.sort });
   }
 
-  async get(id: string): Promise<ProductEntity> {
+  async get(id: string): Promise<Product> {
     const product = await this.products.findById(id);
     if (!product) throw new ProductNotFoundError();
     return product;
   }
 
-  create(dto: CreateProductDto): Promise<ProductEntity> {
+  create(dto: CreateProductDto): Promise<Product> {
     return this.products.create({
       name: dto.name,
       description: dto.description ?? null,
@@ -33,7 +32,7 @@ export class ProductsService {
     });
   }
 
-  async update(id: string, dto: UpdateProductDto): Promise<ProductEntity> {
+  async update(id: string, dto: UpdateProductDto): Promise<Product> {
     const changes: ProductChanges = {};
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.description !== undefined) changes.description = dto.description;

@@ -5,3 +5,4 @@ export * from './entities/todo.entity';
 export * from './todos.errors';
 export * from './todos.module';
 export * from './todos.service';
+export type { Todo } from './todos.repository';

@@ -3,9 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CreateTodoDto } from './dto/create-todo.dto';
 import { ListTodosQueryDto } from './dto/list-todos-query.dto';
 import { UpdateTodoDto } from './dto/update-todo.dto';
-import { TodoEntity } from './entities/todo.entity';
 import { TodoNotFoundError } from './todos.errors';
-import { TodoChanges, TodosRepository } from './todos.repository';
+import { Todo, TodoChanges, TodosRepository } from './todos.repository';
 
 /** A user's own todos. The owner is an argument of every call; someone else's todo is "not found". */
 @Injectable()
@@ -14,11 +13,11 @@ export class TodosService {
 
   constructor(private readonly todos: TodosRepository) {}
 
-  create(ownerId: string, dto: CreateTodoDto): Promise<TodoEntity> {
+  create(ownerId: string, dto: CreateTodoDto): Promise<Todo> {
     return this.todos.create({ userId: ownerId, title: dto.title, description: dto.description ?? null });
   }
 
-  list(ownerId: string, query: ListTodosQueryDto): Promise<Page<TodoEntity>> {
+  list(ownerId: string, query: ListTodosQueryDto): Promise<Page<Todo>> {
     return this.todos.listOwned(ownerId, {
       page: query.page,
       limit: query.limit,
@@ -27,13 +26,13 @@ export class TodosService {
     });
   }
 
-  async getOwned(ownerId: string, id: string): Promise<TodoEntity> {
+  async getOwned(ownerId: string, id: string): Promise<Todo> {
     const todo = await this.todos.findOwned(ownerId, id);
     if (!todo) throw new TodoNotFoundError();
     return todo;
   }
 
-  async updateOwned(ownerId: string, id: string, dto: UpdateTodoDto): Promise<TodoEntity> {
+  async updateOwned(ownerId: string, id: string, dto: UpdateTodoDto): Promise<Todo> {
     const changes: TodoChanges = {};
     if (dto.title !== undefined) changes.title = dto.title;
     if (dto.description !== undefined) changes.description = dto.description;

@@ -1,23 +1,36 @@
-import type { ProductEntity } from '../entities/product.entity';
+import { ApiProperty } from '@nestjs/swagger';
+import type { Product } from '../products.repository';
 
-/** What the API says about a product. Built field by field: nothing else of the row can leak. */
+/**
+ * What the API says about a product. Built field by field: nothing else of the row can leak.
+ * `@ApiProperty()` is on every field so that the documented order stays the declaration order (the plugin lists
+ * decorated fields first).
+ */
 export class ProductResponseDto {
   /** @example "5b2e8c4d-1f3a-4e6b-9c7d-8a0b1c2d3e4f" */
+  @ApiProperty()
   id: string;
   /** @example "Espresso cup" */
+  @ApiProperty()
   name: string;
   /** @example "Porcelain, 80 ml" */
+  @ApiProperty()
   description: string | null;
   /** a JSON number with at most two decimals (numeric(12,2) in the database)
    * @example 19.99 */
+  @ApiProperty()
   price: number;
   /** @example 12 */
+  @ApiProperty()
   stock: number;
-  created_at: Date;
-  updated_at: Date;
+  // Already the ISO 8601 text a Date serialises to (the repository formats it): documented as a date-time.
+  @ApiProperty({ type: Date })
+  created_at: string;
+  @ApiProperty({ type: Date })
+  updated_at: string;
 }
 
-export function toProductResponse(product: ProductEntity): ProductResponseDto {
+export function toProductResponse(product: Product): ProductResponseDto {
   return {
     id: product.id,
     name: product.name,

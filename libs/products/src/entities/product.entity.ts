@@ -9,7 +9,10 @@ const numericAsNumber: ValueTransformer = {
   from: (value: string | null) => (value === null ? null : Number(value)),
 };
 
-/** A row of `products`. Never returned as is: responses go through toProductResponse(). */
+/**
+ * A row of `products`: the table's description for TypeORM (updates, deletes, the migration drift check). Reads
+ * return a plain Product (see ProductsRepository), and responses go through toProductResponse().
+ */
 @Entity({ name: 'products' })
 export class ProductEntity {
   @PrimaryGeneratedColumn('uuid')

@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 
 /**
  * A row of `todos`. The owner is held by id only (the foreign key with ON DELETE CASCADE is in the migration):
- * Todos never imports the Users module. Never returned as is: responses go through toTodoResponse().
+ * Todos never imports the Users module. The table's description for TypeORM (updates, deletes, the migration
+ * drift check); reads return a plain Todo (see TodosRepository), and responses go through toTodoResponse().
  */
 @Entity({ name: 'todos' })
 export class TodoEntity {
