@@ -85,15 +85,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   await app.register(fastifyCookie);
   registerSecurityHeaders(fastify, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI sets inline styles
-        imgSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-        // Only behind HTTPS (Secure cookies): on plain-http local setups it would break every request of a page.
-        upgradeInsecureRequests: config.http.cookieSecure ? [] : null,
+    documentPaths: ['/docs', '/app'],
+    helmet: {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI sets inline styles
+          imgSrc: ["'self'", 'data:'],
+          frameAncestors: ["'none'"],
+          // Only behind HTTPS (Secure cookies): on plain-http local setups it would break every request of a page.
+          upgradeInsecureRequests: config.http.cookieSecure ? [] : null,
+        },
       },
     },
   });

@@ -165,10 +165,30 @@ describe('foundation (real PostgreSQL and Redis)', () => {
   });
 
   describe('security headers and CORS', () => {
-    it('sets helmet headers', async () => {
-      const res = await request(sut.server).get('/health');
-      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    it('API responses carry the OWASP REST set: no-store, no framing, nosniff, HSTS', async () => {
+      for (const path of ['/health', '/api/v1/auth/session', '/api/v1/no-such-route']) {
+        const res = await request(sut.server).get(path);
+        expect(res.headers).toMatchObject({
+          'cache-control': 'no-store',
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+          'strict-transport-security': expect.stringContaining('max-age='),
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+        });
+        expect(res.headers['x-dns-prefetch-control']).toBeUndefined(); // document-only headers stay off
+      }
+    });
+
+    it("HTML documents (Swagger UI) get helmet's full set and a CSP that lets them load", async () => {
+      const res = await request(sut.server).get('/docs').redirects(1);
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-dns-prefetch-control': 'off',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+      });
       expect(res.headers['strict-transport-security']).toBeDefined();
     });
 
