@@ -63,6 +63,30 @@ describe('users (real PostgreSQL and Redis)', () => {
       expect(res.body.id).toBe(user.id);
     });
 
+    it('served again from the profile cache (read with the session), a change shows on the next request', async () => {
+      const { user, tokens } = await registerAndTokenLogin(sut.server);
+      const me = () => request(sut.server).get(`${V1}/users/me`).set(bearer(tokens.access_token)).expect(200);
+      expect((await me()).body).toEqual(user); // warms the cache
+      expect((await me()).body).toEqual(user); // from the entry the session check read
+
+      await request(sut.server)
+        .patch(`${V1}/users/me`)
+        .set(bearer(tokens.access_token))
+        .send({ full_name: 'Changed By Me' })
+        .expect(200);
+      expect((await me()).body.full_name).toBe('Changed By Me');
+
+      await request(sut.server)
+        .patch(`${V1}/users/${user.id}`)
+        .set(asAdmin())
+        .send({ full_name: 'Changed By Admin' })
+        .expect(200);
+      const after = (await me()).body;
+      expect(after.full_name).toBe('Changed By Admin');
+      expect(after.updated_at).not.toBe(user.updated_at);
+      expect(after.created_at).toBe(user.created_at);
+    });
+
     it('401 unauthenticated without credentials', async () => {
       const res = await request(sut.server).get(`${V1}/users/me`);
       expect(authFailureOf(res)).toEqual(anAuthFailure('unauthenticated'));

@@ -27,9 +27,15 @@ const REVOKED = 'revoked';
 
 const sessionKey = (sid: string): string => `sess:${sid}`;
 const generationKey = (userId: string): string => `ugen:${userId}`;
+/**
+ * The users module's cached profile (UserProfileCache writes it). Read in the session check's MGET, so that
+ * GET /users/me needs no second Redis round trip after the guard's.
+ */
+export const userProfileKey = (userId: string): string => `user:${userId}`;
 
 export type CacheLookup =
-  | { kind: 'hit'; session: CachedSession }
+  /** `profile`: the user's cached profile JSON, if any (see userProfileKey) */
+  | { kind: 'hit'; session: CachedSession; profile?: string }
   | { kind: 'revoked' }
   /** no entry, or one built before the user's last role/status change */
   | { kind: 'miss'; generation: number };
@@ -83,14 +89,18 @@ export class SessionCache {
 
   lookup(sessionId: string, userId: string): Promise<CacheLookup> {
     return this.guarded(async () => {
-      const [raw, generationRaw] = await this.store.mget([sessionKey(sessionId), generationKey(userId)]);
+      const [raw, generationRaw, profile] = await this.store.mget([
+        sessionKey(sessionId),
+        generationKey(userId),
+        userProfileKey(userId),
+      ]);
       const generation = Number(generationRaw ?? 0);
       if (raw === REVOKED) return { kind: 'revoked' } as const;
       const session = raw ? decode(raw) : undefined;
       if (!session || session.generation !== generation || session.userId !== userId) {
         return { kind: 'miss', generation } as const;
       }
-      return { kind: 'hit', session } as const;
+      return { kind: 'hit', session, profile: profile ?? undefined } as const;
     });
   }
 

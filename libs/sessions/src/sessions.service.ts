@@ -26,6 +26,8 @@ export interface SessionPrincipal {
   role: string;
   /** the session's current end if idle (ms epoch) */
   expiresAt: number;
+  /** the user's cached profile JSON when the cache had it (read with the session: see userProfileKey) */
+  cachedProfile?: string;
 }
 
 export interface IssuedSession {
@@ -97,7 +99,8 @@ export class SessionsService {
       if (cached.kind === 'hit' && cached.session.expiresAt > Date.now()) {
         const { role, lastSeenAt } = cached.session;
         this.touchIfDue({ userId, sessionId, role }, lastSeenAt, cached.session.generation);
-        return { userId, sessionId, role: cached.session.role, expiresAt: cached.session.expiresAt };
+        const { expiresAt } = cached.session;
+        return { userId, sessionId, role, expiresAt, cachedProfile: cached.profile };
       }
       if (cached.kind === 'miss') generation = cached.generation;
     } catch (error) {

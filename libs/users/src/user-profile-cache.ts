@@ -1,4 +1,5 @@
 import { KeyValueStore } from '@app/redis';
+import { userProfileKey as key } from '@app/sessions';
 import { Injectable, Logger } from '@nestjs/common';
 import type { UserEntity } from './entities/user.entity';
 
@@ -7,8 +8,6 @@ type CachedProfile = Omit<UserEntity, 'passwordHash'>;
 
 /** Short: the cache only has to absorb bursts of GET /users/me; every change rewrites it anyway. */
 const PROFILE_TTL_MS = 60_000;
-
-const key = (userId: string): string => `user:${userId}`;
 
 /**
  * Profiles for GET /users/me, so the hot path of an authenticated request touches no table.
@@ -24,7 +23,16 @@ export class UserProfileCache {
   async get(userId: string): Promise<CachedProfile | undefined> {
     try {
       const raw = await this.store.get(key(userId));
-      return raw ? revive(JSON.parse(raw) as CachedProfile) : undefined;
+      return raw ? this.parse(raw) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** An entry as read elsewhere (the session check reads it beside the session), or undefined if unreadable. */
+  parse(raw: string): CachedProfile | undefined {
+    try {
+      return revive(JSON.parse(raw) as CachedProfile);
     } catch {
       return undefined;
     }

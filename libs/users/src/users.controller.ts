@@ -19,7 +19,7 @@ export class UsersController {
   @ApiOperation({ summary: 'My account' })
   @Get('me')
   async getMe(@CurrentUser() me: RequestAuthContext): Promise<UserResponseDto> {
-    return toUserResponse(await this.users.getProfile(me.userId));
+    return toUserResponse(await this.users.getProfile(me.userId, me.cachedProfile));
   }
 
   @ApiOperation({ summary: 'Change my username, email or full name' })

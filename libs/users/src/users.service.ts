@@ -64,8 +64,10 @@ export class UsersService {
   }
 
   /** GET /users/me: from the profile cache when it has it (no table on the hot path), else Postgres. */
-  async getProfile(id: string): Promise<Omit<UserEntity, 'passwordHash'>> {
-    const cached = await this.profiles.get(id);
+  async getProfile(id: string, readWithSession?: string): Promise<Omit<UserEntity, 'passwordHash'>> {
+    // The guard's session check usually read the entry already (userProfileKey); else ask the cache.
+    const fromSessionCheck = readWithSession === undefined ? undefined : this.profiles.parse(readWithSession);
+    const cached = fromSessionCheck?.id === id ? fromSessionCheck : await this.profiles.get(id);
     if (cached) return cached;
     const user = await this.get(id);
     await this.profiles.warm(user);

@@ -20,6 +20,8 @@ export interface RequestAuthContext {
   via: 'bearer' | 'cookie';
   /** when the session ends if left idle (ms epoch) */
   expiresAt: number;
+  /** the caller's cached profile JSON, when the session check read one (GET /users/me uses it) */
+  cachedProfile?: string;
 }
 
 export function requestUserId(request: FastifyRequest): string | undefined {
