@@ -2,3 +2,4 @@ export * from './database.module';
 export * from './data-source-options';
 export * from './migrations';
 export * from './snake-naming.strategy';
+export * from './sql';

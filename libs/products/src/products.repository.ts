@@ -1,4 +1,5 @@
 import { Page, parseSort } from '@app/common';
+import { isoTimestampSql } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -29,16 +30,8 @@ export interface ProductListQuery {
 const SORT_COLUMNS = { name: 'lower(p.name)', price: 'p.price', created_at: 'p.created_at' } as const;
 export const PRODUCT_SORT_FIELDS = Object.keys(SORT_COLUMNS) as (keyof typeof SORT_COLUMNS)[];
 
-/**
- * A timestamptz formatted by Postgres exactly as Date#toISOString() printed the parsed value (UTC, milliseconds
- * truncated; checked on every microsecond of a second, for years 1–9999): no postgres-date parse and no
- * Date#toJSON per field, ~1.5 µs each and a page has 40 of them.
- */
-const isoTimestamp = (column: string): string =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 const PRODUCT_COLUMNS = `p.id, p.name, p.description, p.price, p.stock,
-  ${isoTimestamp('p.created_at')} AS created_at, ${isoTimestamp('p.updated_at')} AS updated_at`;
+  ${isoTimestampSql('p.created_at')} AS created_at, ${isoTimestampSql('p.updated_at')} AS updated_at`;
 
 interface ProductRow {
   id: string;

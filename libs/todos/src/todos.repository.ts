@@ -1,4 +1,5 @@
 import { Page, parseSort } from '@app/common';
+import { isoTimestampSql } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -33,16 +34,8 @@ export interface TodoListQuery {
 const SORT_COLUMNS = { created_at: 't.created_at', updated_at: 't.updated_at', title: 'lower(t.title)' } as const;
 export const TODO_SORT_FIELDS = Object.keys(SORT_COLUMNS) as (keyof typeof SORT_COLUMNS)[];
 
-/**
- * A timestamptz formatted by Postgres exactly as Date#toISOString() printed the parsed value (UTC, milliseconds
- * truncated; checked on every microsecond of a second, for years 1–9999): no postgres-date parse and no
- * Date#toJSON per field, ~1.5 µs each and a page has 40 of them.
- */
-const isoTimestamp = (column: string): string =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 const TODO_COLUMNS = `t.id, t.user_id, t.title, t.description, t.completed,
-  ${isoTimestamp('t.created_at')} AS created_at, ${isoTimestamp('t.updated_at')} AS updated_at`;
+  ${isoTimestampSql('t.created_at')} AS created_at, ${isoTimestampSql('t.updated_at')} AS updated_at`;
 
 interface TodoRow {
   id: string;
