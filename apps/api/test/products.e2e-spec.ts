@@ -18,6 +18,7 @@ import {
   TokenResponse,
   fieldsOf,
 } from './support/auth-helpers';
+import { ISO_MS, storedAsDate as storedAsDateOf } from './support/timestamps';
 import { startTestApp, TestApp } from './support/test-app';
 
 const V1 = '/api/v1';
@@ -245,17 +246,7 @@ describe('products (real PostgreSQL and Redis)', () => {
   });
 
   describe('timestamps', () => {
-    const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-    /** What a JS Date made from the stored value serialises to (how the API printed timestamps so far). */
-    async function storedAsDate(id: string): Promise<{ created_at: string; updated_at: string }> {
-      const [row] = await sut.app
-        .get(DataSource)
-        .query<{ created_at: Date; updated_at: Date }[]>(`SELECT created_at, updated_at FROM products WHERE id = $1`, [
-          id,
-        ]);
-      return { created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
-    }
+    const storedAsDate = (id: string) => storedAsDateOf(sut.app, 'products', id);
 
     it('are ISO 8601 in UTC with milliseconds, as a Date of the stored value prints, on create, read and list', async () => {
       const created = await createProduct();
