@@ -1,5 +1,5 @@
 import { Page, parseSort } from '@app/common';
-import { isoTimestampSql } from '@app/database';
+import { isoTimestampSql, PreparedSql } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -60,23 +60,25 @@ const toProduct = (row: ProductRow): Product => ({
 
 /**
  * Queries on `products`. Reads and the insert are plain parameterised SQL: the list is a hot public route, and
- * TypeORM's query building and entity hydration were a sixth of its CPU time. It runs through the same
- * DataSource, so PGlite too.
+ * TypeORM's query building and entity hydration were a sixth of its CPU time. They run as prepared statements
+ * (PreparedSql); on PGlite through the DataSource.
  */
 @Injectable()
 export class ProductsRepository {
-  constructor(@InjectRepository(ProductEntity) private readonly repo: Repository<ProductEntity>) {}
+  private readonly sql: PreparedSql;
+
+  constructor(@InjectRepository(ProductEntity) private readonly repo: Repository<ProductEntity>) {
+    this.sql = new PreparedSql(repo.manager.connection);
+  }
 
   async findById(id: string): Promise<Product | null> {
-    const [row] = await this.repo.query<ProductRow[]>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [
-      id,
-    ]);
+    const [row] = await this.sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [id]);
     return row ? toProduct(row) : null;
   }
 
   /** One statement, atomic on its own: save() wrapped the INSERT in BEGIN/COMMIT, three round trips. */
   async create(product: NewProduct): Promise<Product> {
-    const [row] = await this.repo.query<ProductRow[]>(
+    const [row] = await this.sql.query<ProductRow>(
       `INSERT INTO products AS p (name, description, price, stock) VALUES ($1, $2, $3, $4)
        RETURNING ${PRODUCT_COLUMNS}`,
       [product.name, product.description, product.price, product.stock],
@@ -115,7 +117,7 @@ export class ProductsRepository {
     // A column expression from SORT_COLUMNS (the DTO allows only its keys): never the caller's text.
     const [column, direction] = parseSort(query.sort, SORT_COLUMNS);
     const offset = (query.page - 1) * query.limit;
-    const rows = await this.repo.query<(ProductRow & { total: number })[]>(
+    const rows = await this.sql.query<ProductRow & { total: number }>(
       `SELECT ${PRODUCT_COLUMNS}, count(*) OVER ()::int AS total
          FROM products p
         WHERE ${where}
@@ -125,7 +127,7 @@ export class ProductsRepository {
     );
     let total = rows.length ? rows[0].total : 0;
     if (!rows.length && offset > 0) {
-      const [count] = await this.repo.query<{ total: number }[]>(
+      const [count] = await this.sql.query<{ total: number }>(
         `SELECT count(*)::int AS total FROM products p WHERE ${where}`,
         params,
       );
