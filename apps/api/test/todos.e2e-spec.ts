@@ -1,4 +1,4 @@
-import { uniqueSuffix } from '@app/testing';
+import { TestRedisServer, uniqueSuffix } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -536,6 +536,65 @@ describe('todos (real PostgreSQL and Redis)', () => {
     });
   });
 
+  describe('the list cache (Redis)', () => {
+    /** A change behind the API's back: only a cached page can still show the old title after it. */
+    const retitleInDatabase = (id: string, title: string) =>
+      sut.app.get(DataSource).query('UPDATE todos SET title = $2 WHERE id = $1', [id, title]);
+    const titles = async (auth: Headers, query: Record<string, string | number | boolean> = {}) =>
+      (
+        (
+          await list(auth, query)
+            .expect(200)
+            .expect('content-type', /^application\/json/)
+        ).body as TodoPage
+      ).items.map((t) => t.title);
+
+    it('serves a repeated read from the cache; a change through the API shows on the next read', async () => {
+      const owner = await newOwner();
+      const first = await createTodo(owner.auth, { title: 'first' });
+      expect(await titles(owner.auth)).toEqual(['first']);
+
+      await retitleInDatabase(first.id, 'changed behind the API');
+      expect(await titles(owner.auth)).toEqual(['first']);
+
+      await createTodo(owner.auth, { title: 'second' });
+      expect(await titles(owner.auth)).toEqual(['second', 'changed behind the API']);
+    });
+
+    it('create, update and an admin’s delete each show on the next read of every cached page', async () => {
+      const owner = await newOwner();
+      const a = await createTodo(owner.auth, { title: 'a' });
+      expect(await titles(owner.auth)).toEqual(['a']);
+      expect(await titles(owner.auth, { completed: true })).toEqual([]);
+
+      const b = await createTodo(owner.auth, { title: 'b' });
+      expect(await titles(owner.auth)).toEqual(['b', 'a']);
+
+      await patchTodo(owner.auth, a.id, { title: 'a2' }).expect(200);
+      expect(await titles(owner.auth)).toEqual(['b', 'a2']);
+
+      await patchTodo(owner.auth, b.id, { completed: true }).expect(200);
+      expect(await titles(owner.auth, { completed: true })).toEqual(['b']);
+
+      await request(sut.server).delete(`${V1}/todos/${b.id}`).set(asAdmin()).expect(204);
+      expect(await titles(owner.auth)).toEqual(['a2']);
+      expect(await titles(owner.auth, { completed: true })).toEqual([]);
+    });
+
+    it('one owner’s change leaves another owner’s cached list alone, and never mixes them', async () => {
+      const [one, two] = [await newOwner(), await newOwner()];
+      const mine = await createTodo(one.auth, { title: 'mine' });
+      await createTodo(two.auth, { title: 'theirs' });
+      expect(await titles(one.auth)).toEqual(['mine']);
+      expect(await titles(two.auth)).toEqual(['theirs']);
+
+      await retitleInDatabase(mine.id, 'mine, changed behind the API');
+      await createTodo(two.auth, { title: 'theirs too' });
+      expect(await titles(one.auth)).toEqual(['mine']);
+      expect(await titles(two.auth)).toEqual(['theirs too', 'theirs']);
+    });
+  });
+
   it('a user’s todos go with the user (ON DELETE CASCADE)', async () => {
     const owner = await newOwner();
     const todo = await createTodo(owner.auth);
@@ -585,5 +644,39 @@ describe('todos in embedded mode (PGlite)', () => {
     });
     expect((await list({ limit: 1, page: 3 })).body).toEqual({ items: [], total: 2, page: 3, limit: 1 });
     expect((await list({ completed: true })).body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
+  });
+});
+
+describe('todos while Redis is down (a redis-server of this test)', () => {
+  let redis: TestRedisServer;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    redis = await TestRedisServer.start();
+    sut = await startTestApp({ env: { REDIS_URL: redis.url } });
+  });
+  afterAll(async () => {
+    await sut?.close();
+    await redis?.stop();
+  });
+
+  it('lists come from PostgreSQL and changes succeed; nothing stale once Redis is back', async () => {
+    const { tokens } = await registerAndTokenLogin(sut.server);
+    const auth = bearer(tokens.access_token);
+    const titles = async () =>
+      ((await request(sut.server).get(`${V1}/todos`).set(auth).expect(200)).body as TodoPage).items.map((t) => t.title);
+    const create = (title: string) => request(sut.server).post(`${V1}/todos`).set(auth).send({ title }).expect(201);
+
+    await create('before');
+    expect(await titles()).toEqual(['before']);
+
+    await redis.stop();
+    await create('during');
+    expect(await titles()).toEqual(['during', 'before']);
+
+    await redis.start();
+    expect(await titles()).toEqual(['during', 'before']);
+    await create('after');
+    expect(await titles()).toEqual(['after', 'during', 'before']);
   });
 });

@@ -134,9 +134,9 @@ export class TodosRepository {
     return { items: rows.map(toTodo), total, page: query.page, limit: query.limit };
   }
 
-  /** Anyone's todo (admin). true when a row was deleted. */
-  async deleteAny(id: string): Promise<boolean> {
-    const result = await this.repo.delete({ id });
-    return (result.affected ?? 0) > 0;
+  /** Anyone's todo (admin). The owner's id when a row was deleted, undefined when there was none. */
+  async deleteAny(id: string): Promise<string | undefined> {
+    const [row] = await this.sql.query<{ user_id: string }>('DELETE FROM todos WHERE id = $1 RETURNING user_id', [id]);
+    return row?.user_id;
   }
 }
