@@ -206,6 +206,26 @@ describe('foundation (real PostgreSQL and Redis)', () => {
         .set('access-control-request-method', 'POST');
       expect(evil.headers['access-control-allow-origin']).toBeUndefined();
     });
+
+    it('answers a cross-origin request from an allow-listed origin with the CORS headers, any other without', async () => {
+      const ok = await request(sut.server).get('/health').set('origin', 'https://app.example').expect(200);
+      expect(ok.headers).toMatchObject({
+        'access-control-allow-origin': 'https://app.example',
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'x-request-id, x-process-time-ms, retry-after',
+        vary: expect.stringMatching(/\bOrigin\b/),
+      });
+      const evil = await request(sut.server).get('/health').set('origin', 'https://evil.example').expect(200);
+      expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('a request without Origin is not a CORS request: no CORS header but Vary: Origin', async () => {
+      for (const path of ['/health', '/api/v1/auth/session', '/api/v1/no-such-route']) {
+        const res = await request(sut.server).get(path);
+        expect(res.headers.vary).toMatch(/\bOrigin\b/);
+        expect(Object.keys(res.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+      }
+    });
   });
 
   describe('API docs', () => {

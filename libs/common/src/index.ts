@@ -16,3 +16,4 @@ export * from './errors/dependency-errors';
 export * from './validation/field-decorators';
 export * from './http/request-bodies';
 export * from './http/security-headers';
+export * from './http/cors';
