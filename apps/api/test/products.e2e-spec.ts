@@ -1,8 +1,5 @@
 import { uniqueSuffix } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -19,7 +16,7 @@ import {
   fieldsOf,
 } from './support/auth-helpers';
 import { ISO_MS, storedAsDate as storedAsDateOf } from './support/timestamps';
-import { startTestApp, TestApp } from './support/test-app';
+import { startEmbeddedTestApp, startTestApp, TestApp } from './support/test-app';
 
 const V1 = '/api/v1';
 const PRODUCT_KEYS = ['created_at', 'description', 'id', 'name', 'price', 'stock', 'updated_at'];
@@ -493,18 +490,11 @@ describe('products (real PostgreSQL and Redis)', () => {
 
 /** The repository's SQL runs on PGlite too; its driver types results its own way (count, numeric, timestamps). */
 describe('products in embedded mode (PGlite)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'uma-products-'));
-  const dataDir = join(root, 'pglite');
   let sut: TestApp;
   beforeAll(async () => {
-    sut = await startTestApp({
-      env: { ...adminEnv(), DATABASE_URL: undefined, REDIS_URL: undefined, EMBEDDED_DATA_DIR: dataDir },
-    });
+    sut = await startEmbeddedTestApp(adminEnv());
   }, 60000);
-  afterAll(async () => {
-    await sut?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => sut?.close());
 
   it('creates, reads, lists and pages with the same shapes; price stays a JSON number', async () => {
     const admin = bearer((await adminTokenLogin(sut.server)).access_token);

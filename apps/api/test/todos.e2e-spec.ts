@@ -1,8 +1,5 @@
 import { TestRedisServer, uniqueSuffix } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -23,7 +20,7 @@ import {
   fieldsOf,
 } from './support/auth-helpers';
 import { ISO_MS, storedAsDate as storedAsDateOf } from './support/timestamps';
-import { startTestApp, TestApp } from './support/test-app';
+import { startEmbeddedTestApp, startTestApp, TestApp } from './support/test-app';
 
 const V1 = '/api/v1';
 const TODO_KEYS = ['completed', 'created_at', 'description', 'id', 'title', 'updated_at', 'user_id'];
@@ -606,16 +603,11 @@ describe('todos (real PostgreSQL and Redis)', () => {
 
 /** The repository's SQL runs on PGlite too; its driver types results its own way (count, booleans, timestamps). */
 describe('todos in embedded mode (PGlite)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'uma-todos-'));
-  const dataDir = join(root, 'pglite');
   let sut: TestApp;
   beforeAll(async () => {
-    sut = await startTestApp({ env: { DATABASE_URL: undefined, REDIS_URL: undefined, EMBEDDED_DATA_DIR: dataDir } });
+    sut = await startEmbeddedTestApp();
   }, 60000);
-  afterAll(async () => {
-    await sut?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => sut?.close());
 
   it('creates, reads, lists and pages with the same shapes', async () => {
     const { tokens } = await registerAndTokenLogin(sut.server);

@@ -2,6 +2,9 @@ import { AppConfig } from '@app/config';
 import { testEnv } from '@app/testing';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/bootstrap';
 
@@ -39,4 +42,26 @@ export async function startTestApp(
     throw error;
   }
   return { app, config, server: app.getHttpServer(), logs, close: () => app.close() };
+}
+
+/**
+ * The app in embedded mode (no DATABASE_URL, no REDIS_URL): PGlite in a fresh temporary folder, which close()
+ * removes. `env` adds variables (e.g. the admin's).
+ */
+export async function startEmbeddedTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const root = mkdtempSync(join(tmpdir(), 'uma-embedded-'));
+  const removeRoot = () => rmSync(root, { recursive: true, force: true });
+  const sut = await startTestApp({
+    env: { ...env, DATABASE_URL: undefined, REDIS_URL: undefined, EMBEDDED_DATA_DIR: join(root, 'pglite') },
+  }).catch((error: unknown) => {
+    removeRoot();
+    throw error;
+  });
+  return {
+    ...sut,
+    close: async () => {
+      await sut.close();
+      removeRoot();
+    },
+  };
 }
