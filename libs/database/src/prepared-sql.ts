@@ -41,6 +41,39 @@ export class PreparedSql {
     }
   }
 
+  /**
+   * One page of a list and the number of all its rows, in one round trip: the total comes beside the page
+   * (count(*) OVER (), same snapshot) instead of a second COUNT query. Only a page past the end has no row to
+   * carry it, and only then is it counted apart. Every part but `params` is SQL written in code, never input;
+   * `orderBy` should end with a unique column so that pages don't overlap.
+   */
+  async queryPage<T extends QueryResultRow>(list: {
+    columns: string;
+    from: string;
+    where: string;
+    orderBy: string;
+    params: unknown[];
+    page: number;
+    limit: number;
+  }): Promise<{ rows: T[]; total: number }> {
+    const { columns, from, where, orderBy, params, page, limit } = list;
+    const offset = (page - 1) * limit;
+    const rows = await this.query<T & { total: number }>(
+      `SELECT ${columns}, count(*) OVER ()::int AS total
+         FROM ${from}
+        WHERE ${where}
+        ORDER BY ${orderBy}
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    if (rows.length || offset === 0) return { rows, total: rows.length ? rows[0].total : 0 };
+    const [count] = await this.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM ${from} WHERE ${where}`,
+      params,
+    );
+    return { rows, total: count.total };
+  }
+
   /** TypeORM's pg pool, once the DataSource is connected to a real server; undefined for PGlite. */
   private pool(): Pool | undefined {
     const { master } = this.dataSource.driver as { master?: unknown };

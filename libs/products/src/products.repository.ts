@@ -102,10 +102,7 @@ export class ProductsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /**
-   * One round trip: the total comes beside the page (count(*) OVER (), same snapshot) instead of a second
-   * COUNT query. Only a page past the end has no row to carry it, and only then is it counted apart.
-   */
+  /** One round trip (PreparedSql.queryPage). */
   async list(query: ProductListQuery): Promise<Page<Product>> {
     const params: unknown[] = [];
     let where = 'true';
@@ -116,23 +113,15 @@ export class ProductsRepository {
     }
     // A column expression from SORT_COLUMNS (the DTO allows only its keys): never the caller's text.
     const [column, direction] = parseSort(query.sort, SORT_COLUMNS);
-    const offset = (query.page - 1) * query.limit;
-    const rows = await this.sql.query<ProductRow & { total: number }>(
-      `SELECT ${PRODUCT_COLUMNS}, count(*) OVER ()::int AS total
-         FROM products p
-        WHERE ${where}
-        ORDER BY ${column} ${direction}, p.id ASC
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, query.limit, offset],
-    );
-    let total = rows.length ? rows[0].total : 0;
-    if (!rows.length && offset > 0) {
-      const [count] = await this.sql.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM products p WHERE ${where}`,
-        params,
-      );
-      total = count.total;
-    }
+    const { rows, total } = await this.sql.queryPage<ProductRow>({
+      columns: PRODUCT_COLUMNS,
+      from: 'products p',
+      where,
+      orderBy: `${column} ${direction}, p.id ASC`,
+      params,
+      page: query.page,
+      limit: query.limit,
+    });
     return { items: rows.map(toProduct), total, page: query.page, limit: query.limit };
   }
 }

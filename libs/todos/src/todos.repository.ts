@@ -101,10 +101,7 @@ export class TodosRepository {
     return this.findOwned(ownerId, id);
   }
 
-  /**
-   * One round trip: the total comes beside the page (count(*) OVER (), same snapshot) instead of a second
-   * COUNT query. Only a page past the end has no row to carry it, and only then is it counted apart.
-   */
+  /** One round trip (PreparedSql.queryPage). */
   async listOwned(ownerId: string, query: TodoListQuery): Promise<Page<Todo>> {
     const params: unknown[] = [ownerId];
     let where = 't.user_id = $1';
@@ -114,23 +111,15 @@ export class TodosRepository {
     }
     // A column expression from SORT_COLUMNS (the DTO allows only its keys): never the caller's text.
     const [column, direction] = parseSort(query.sort, SORT_COLUMNS);
-    const offset = (query.page - 1) * query.limit;
-    const rows = await this.sql.query<TodoRow & { total: number }>(
-      `SELECT ${TODO_COLUMNS}, count(*) OVER ()::int AS total
-         FROM todos t
-        WHERE ${where}
-        ORDER BY ${column} ${direction}, t.id ASC
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, query.limit, offset],
-    );
-    let total = rows.length ? rows[0].total : 0;
-    if (!rows.length && offset > 0) {
-      const [count] = await this.sql.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM todos t WHERE ${where}`,
-        params,
-      );
-      total = count.total;
-    }
+    const { rows, total } = await this.sql.queryPage<TodoRow>({
+      columns: TODO_COLUMNS,
+      from: 'todos t',
+      where,
+      orderBy: `${column} ${direction}, t.id ASC`,
+      params,
+      page: query.page,
+      limit: query.limit,
+    });
     return { items: rows.map(toTodo), total, page: query.page, limit: query.limit };
   }
 
