@@ -28,7 +28,7 @@ export class AuthRateLimits {
 
   async beforeLogin(login: string, ip: string): Promise<void> {
     const account = normalize(login);
-    // Together: with Redis auto-pipelining the three leave in one write (a login was ~11 round trips in a row).
+    // Together: the three leave in one socket write (CoalescingRedis); a login was ~11 round trips in a row.
     const [perIp, perAccountIp, perAccount] = await Promise.all([
       this.limiter.hit(`login:ip:${ip}`, this.rates.loginPerIp),
       this.limiter.check(`login:fail:acct-ip:${account}:${ip}`, this.rates.loginFailuresPerAccountIp),

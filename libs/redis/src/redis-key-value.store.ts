@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { Redis, RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { CoalescingRedis } from './coalescing-redis';
 import { KeyValueStore } from './key-value.store';
 
 /**
  * ioredis options that fail a command in well under a second when Redis is down or hung, and reconnect
  * shortly after it returns (ioredis' defaults wait ~73 s, or forever on a hung server).
  */
-export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
+export const FAIL_FAST_REDIS_OPTIONS = {
   maxRetriesPerRequest: 1,
   enableOfflineQueue: true,
   connectTimeout: 2000,
@@ -14,7 +15,7 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
   // ioredis arms this timer even for an already-closed socket, which then keeps the process alive for it.
   disconnectTimeout: 500,
-};
+} satisfies RedisOptions;
 
 // Atomic "increment and start the window on first hit": one round trip, no race between INCR and PEXPIRE.
 const INCREMENT_SCRIPT = `
@@ -52,12 +53,9 @@ export class RedisKeyValueStore extends KeyValueStore {
   }
 
   static connect(url: string, keyPrefix: string): RedisKeyValueStore {
-    // Auto-pipelining: the commands of the requests handled in one event-loop turn (the guard's session MGET
-    // for each, at load) leave in one socket write instead of one write each — a system call and a context
-    // switch per request saved (docs/performance.md). Same commands, same replies, same ordering.
-    return new RedisKeyValueStore(
-      new Redis(url, { ...FAIL_FAST_REDIS_OPTIONS, keyPrefix, enableAutoPipelining: true }),
-    );
+    // CoalescingRedis: the commands of the requests handled in one event-loop turn (the guard's session MGET
+    // for each, at load) leave in one socket write instead of one write each (docs/performance.md).
+    return new RedisKeyValueStore(new CoalescingRedis(url, { ...FAIL_FAST_REDIS_OPTIONS, keyPrefix }));
   }
 
   async get(key: string): Promise<string | null> {
