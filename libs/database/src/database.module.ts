@@ -1,9 +1,10 @@
 import { AppConfig } from '@app/config';
-import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { runMigrationsLocked } from './migrations';
+import { PreparedSql } from './prepared-sql';
 
 /** Runs migrations at module init, i.e. before any onApplicationBootstrap hook (admin seeding) can query. */
 @Injectable()
@@ -18,7 +19,11 @@ export class MigrationsOnStart implements OnModuleInit {
   }
 }
 
-/** The one TypeORM connection. Entities are registered by each feature module with TypeOrmModule.forFeature. */
+/**
+ * The one TypeORM connection, and PreparedSql on it for every module's repositories. Entities are registered by
+ * each feature module with TypeOrmModule.forFeature.
+ */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -31,6 +36,7 @@ export class MigrationsOnStart implements OnModuleInit {
       }),
     }),
   ],
-  providers: [MigrationsOnStart],
+  providers: [MigrationsOnStart, PreparedSql],
+  exports: [PreparedSql],
 })
 export class DatabaseModule {}

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { DatabaseError, Pool, type QueryResultRow } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 
@@ -24,7 +25,9 @@ function statementName(text: string): string | undefined {
  * Errors from PostgreSQL are wrapped in TypeORM's QueryFailedError, as `DataSource.query()` does, so callers and
  * the error mapping see one shape. The embedded database (PGlite, no DATABASE_URL) runs through the DataSource.
  * Not for statements that must join a TypeORM transaction: the pool hands out any free connection.
+ * Provided by DatabaseModule to every module.
  */
+@Injectable()
 export class PreparedSql {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -65,11 +65,10 @@ const toProduct = (row: ProductRow): Product => ({
  */
 @Injectable()
 export class ProductsRepository {
-  private readonly sql: PreparedSql;
-
-  constructor(@InjectRepository(ProductEntity) private readonly repo: Repository<ProductEntity>) {
-    this.sql = new PreparedSql(repo.manager.connection);
-  }
+  constructor(
+    @InjectRepository(ProductEntity) private readonly repo: Repository<ProductEntity>,
+    private readonly sql: PreparedSql,
+  ) {}
 
   async findById(id: string): Promise<Product | null> {
     const [row] = await this.sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [id]);

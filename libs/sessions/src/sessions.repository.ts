@@ -33,11 +33,10 @@ export interface AdminSessionFilter {
 /** Queries on `sessions`. Users are joined by table name: Sessions never imports the Users module. */
 @Injectable()
 export class SessionsRepository {
-  private readonly sql: PreparedSql;
-
-  constructor(@InjectRepository(SessionEntity) private readonly repo: Repository<SessionEntity>) {
-    this.sql = new PreparedSql(repo.manager.connection);
-  }
+  constructor(
+    @InjectRepository(SessionEntity) private readonly repo: Repository<SessionEntity>,
+    private readonly sql: PreparedSql,
+  ) {}
 
   async insert(
     session: Pick<

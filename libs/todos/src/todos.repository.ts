@@ -67,11 +67,10 @@ const toTodo = (row: TodoRow): Todo => ({
  */
 @Injectable()
 export class TodosRepository {
-  private readonly sql: PreparedSql;
-
-  constructor(@InjectRepository(TodoEntity) private readonly repo: Repository<TodoEntity>) {
-    this.sql = new PreparedSql(repo.manager.connection);
-  }
+  constructor(
+    @InjectRepository(TodoEntity) private readonly repo: Repository<TodoEntity>,
+    private readonly sql: PreparedSql,
+  ) {}
 
   /** One statement, atomic on its own: save() wrapped the INSERT in BEGIN/COMMIT, three round trips. */
   async create(todo: NewTodo): Promise<Todo> {

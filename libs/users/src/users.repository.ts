@@ -62,11 +62,10 @@ const toUser = (row: UserRow): UserEntity =>
 /** Queries on `users`. Unique violations become UsernameTaken / EmailTaken here, so callers never see SQL errors. */
 @Injectable()
 export class UsersRepository {
-  private readonly sql: PreparedSql;
-
-  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {
-    this.sql = new PreparedSql(repo.manager.connection);
-  }
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly sql: PreparedSql,
+  ) {}
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ id });
